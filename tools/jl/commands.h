@@ -1,0 +1,11 @@
+// Each `jl` subcommand registers itself on the root app through one function here.
+#pragma once
+
+#include "CLI/CLI.hpp"
+
+namespace jobledger::cli {
+
+void RegisterVersionCommand(CLI::App& app);
+void RegisterUpCommand(CLI::App& app);
+
+}  // namespace jobledger::cli

@@ -1,0 +1,12 @@
+// `jl`: the one command-line entry point to jobledger (run, operate, inspect).
+#include "CLI/CLI.hpp"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"jl: run, operate and inspect jobledger", "jl"};
+  app.require_subcommand(1);
+  jobledger::cli::RegisterVersionCommand(app);
+  jobledger::cli::RegisterUpCommand(app);
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}
