@@ -1,0 +1,312 @@
+// The embedded log's per-topic store: group-committed synced appends and follower catch-up.
+#include "internal/topic_store.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "internal/record_codec.h"
+#include "jobledger/common/status.h"
+#include "rocksdb/options.h"
+#include "rocksdb/write_batch.h"
+
+namespace jobledger::eventlog::internal {
+namespace {
+
+absl::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
+rocksdb::Slice Slice(absl::string_view view) { return {view.data(), view.size()}; }
+
+rocksdb::Options BaseOptions() {
+  rocksdb::Options options;
+  // Replay the write-ahead log up to the last complete write and drop a torn tail.
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  options.keep_log_file_num = 3;
+  options.max_open_files = -1;  // required by secondary instances; harmless for the owner
+  return options;
+}
+
+absl::Status OpenError(const rocksdb::Status& status, absl::string_view topic,
+                       absl::string_view path) {
+  if (status.IsIOError() && absl::StrContains(status.ToString(), "lock")) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "topic ", topic, " at ", path, " is already written by another process: ", status.ToString()));
+  }
+  return FromRocksDb(status, absl::StrCat("open topic ", topic, " at ", path));
+}
+
+absl::StatusOr<int32_t> ReadPartitionCount(rocksdb::DB& db, absl::string_view topic) {
+  std::string value;
+  const rocksdb::Status status = db.Get(rocksdb::ReadOptions(), Slice(kPartitionCountKey), &value);
+  if (status.IsNotFound()) return 0;
+  JL_RETURN_IF_ERROR(FromRocksDb(status, absl::StrCat("read partition count of ", topic)));
+  int32_t partitions = 0;
+  if (!absl::SimpleAtoi(value, &partitions) || partitions <= 0) {
+    return absl::DataLossError(
+        absl::StrCat("topic ", topic, " has a corrupt partition count \"", value, "\""));
+  }
+  return partitions;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenOwned(const std::string& path,
+                                                                 const TopicSpec& spec,
+                                                                 size_t max_record_bytes) {
+  if (spec.partitions <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("topic ", spec.name, " needs a positive partition count"));
+  }
+  rocksdb::Options options = BaseOptions();
+  options.create_if_missing = true;
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status opened = rocksdb::DB::Open(options, path, &raw);
+  if (!opened.ok()) return OpenError(opened, spec.name, path);
+  std::unique_ptr<rocksdb::DB> db(raw);
+
+  JL_ASSIGN_OR_RETURN(const int32_t stored_partitions, ReadPartitionCount(*db, spec.name));
+  if (stored_partitions == 0) {
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    JL_RETURN_IF_ERROR(FromRocksDb(
+        db->Put(sync, Slice(kPartitionCountKey), absl::StrCat(spec.partitions)), "create topic"));
+  } else if (stored_partitions != spec.partitions) {
+    return absl::FailedPreconditionError(absl::StrCat("topic ", spec.name, " has ",
+                                                      stored_partitions, " partitions, not ",
+                                                      spec.partitions));
+  }
+  std::shared_ptr<TopicStore> store(new TopicStore(spec.name, spec.partitions, std::move(db),
+                                                   /*owned=*/true, absl::ZeroDuration(),
+                                                   max_record_bytes, /*follower_dir=*/""));
+  absl::MutexLock lock(&store->mu_);
+  for (int32_t partition = 0; partition < spec.partitions; ++partition) {
+    JL_ASSIGN_OR_RETURN(store->high_watermarks_[partition], store->StoredEnd(partition));
+  }
+  return store;
+}
+
+absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenFollower(
+    const std::string& path, const std::string& name, absl::Duration follow_interval) {
+  std::error_code error;
+  if (!std::filesystem::exists(std::filesystem::path(path) / "CURRENT", error)) {
+    return absl::UnavailableError(absl::StrCat(
+        "topic ", name, " has no log at ", path, " yet: its owning service has not created it"));
+  }
+  std::string follower_dir =
+      (std::filesystem::temp_directory_path() / "jobledger-follower-XXXXXX").string();
+  if (mkdtemp(follower_dir.data()) == nullptr) {
+    return absl::InternalError(absl::StrCat("cannot create a follower directory for ", name));
+  }
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status opened = rocksdb::DB::OpenAsSecondary(BaseOptions(), path, follower_dir, &raw);
+  if (!opened.ok()) {
+    std::filesystem::remove_all(follower_dir, error);
+    return OpenError(opened, name, path);
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  auto partitions = ReadPartitionCount(*db, name);
+  if (partitions.ok() && *partitions == 0) {
+    partitions = absl::UnavailableError(absl::StrCat("topic ", name, " is still being created"));
+  }
+  if (!partitions.ok()) {
+    db.reset();
+    std::filesystem::remove_all(follower_dir, error);
+    return partitions.status();
+  }
+  return std::shared_ptr<TopicStore>(new TopicStore(name, *partitions, std::move(db),
+                                                    /*owned=*/false, follow_interval,
+                                                    /*max_record_bytes=*/0, follower_dir));
+}
+
+TopicStore::TopicStore(std::string name, int32_t partitions, std::unique_ptr<rocksdb::DB> db,
+                       bool owned, absl::Duration follow_interval, size_t max_record_bytes,
+                       std::string follower_dir)
+    : name_(std::move(name)),
+      partitions_(partitions),
+      db_(std::move(db)),
+      owned_(owned),
+      follow_interval_(follow_interval),
+      max_record_bytes_(max_record_bytes),
+      follower_dir_(std::move(follower_dir)),
+      high_watermarks_(partitions, 0) {}
+
+TopicStore::~TopicStore() {
+  if (owned_) {
+    // Every acknowledged append is already in the synced WAL; closing only tidies up.
+    db_->Close().PermitUncheckedError();
+  }
+  if (!follower_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(follower_dir_, ignored);
+  }
+}
+
+absl::Status TopicStore::CheckPartition(int32_t partition) const {
+  if (partition >= 0 && partition < partitions_) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("partition ", partition, " does not exist: topic ",
+                                                 name_, " has ", partitions_, " partitions"));
+}
+
+absl::StatusOr<AppendResult> TopicStore::Append(int32_t partition, std::vector<Record> records) {
+  if (!owned_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("topic ", name_, " is written by another process; this one only reads it"));
+  }
+  JL_RETURN_IF_ERROR(CheckPartition(partition));
+  if (records.empty()) return absl::InvalidArgumentError("append needs at least one record");
+
+  PendingAppend pending;
+  pending.partition = partition;
+  pending.values.reserve(records.size());
+  const absl::Time now = absl::Now();
+  for (size_t i = 0; i < records.size(); ++i) {
+    std::string value = EncodeStoredRecord(records[i], now);
+    if (value.size() > max_record_bytes_) {
+      return absl::InvalidArgumentError(absl::StrCat("record ", i, " is ", value.size(),
+                                                     " bytes; the limit is ", max_record_bytes_));
+    }
+    pending.values.push_back(std::move(value));
+  }
+
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(&pending);
+  while (!pending.done) {
+    if (!leader_active_) {
+      CommitQueued();  // this caller leads the next group, which includes its own append
+    } else {
+      committed_.Wait(&mu_);
+    }
+  }
+  if (!pending.status.ok()) return pending.status;
+  return pending.result;
+}
+
+void TopicStore::CommitQueued() {
+  leader_active_ = true;
+  std::deque<PendingAppend*> group;
+  group.swap(queue_);
+  std::vector<int64_t> next = high_watermarks_;
+  for (PendingAppend* pending : group) {
+    pending->result.first_offset = next[pending->partition];
+    pending->result.count = static_cast<int64_t>(pending->values.size());
+    next[pending->partition] += pending->result.count;
+  }
+
+  mu_.Unlock();  // appenders keep queueing while this group is written and synced
+  rocksdb::WriteBatch batch;
+  for (const PendingAppend* pending : group) {
+    int64_t offset = pending->result.first_offset;
+    for (const std::string& value : pending->values) {
+      batch.Put(RecordKey(pending->partition, offset++), value);
+    }
+  }
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  const absl::Status written =
+      FromRocksDb(db_->Write(sync, &batch), absl::StrCat("append to topic ", name_));
+  mu_.Lock();
+
+  if (written.ok()) high_watermarks_ = std::move(next);
+  for (PendingAppend* pending : group) {
+    pending->status = written;
+    pending->done = true;
+  }
+  leader_active_ = false;
+  committed_.SignalAll();
+}
+
+absl::Status TopicStore::CatchUp(bool force) {
+  if (owned_) return absl::OkStatus();
+  absl::MutexLock lock(&catch_up_mu_);
+  const absl::Time now = absl::Now();
+  if (!force && now - last_catch_up_ < follow_interval_) return absl::OkStatus();
+  last_catch_up_ = now;
+  return FromRocksDb(db_->TryCatchUpWithPrimary(), absl::StrCat("follow topic ", name_));
+}
+
+absl::StatusOr<int64_t> TopicStore::StoredEnd(int32_t partition) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  it->SeekForPrev(PartitionEnd(partition));
+  if (it->Valid()) {
+    const int64_t offset = OffsetOfKey(View(it->key()), partition);
+    if (offset >= 0) return offset + 1;
+  }
+  JL_RETURN_IF_ERROR(FromRocksDb(it->status(), absl::StrCat("scan topic ", name_)));
+  return 0;
+}
+
+absl::StatusOr<int64_t> TopicStore::HighWatermark(int32_t partition) {
+  JL_RETURN_IF_ERROR(CheckPartition(partition));
+  if (owned_) {
+    absl::MutexLock lock(&mu_);
+    return high_watermarks_[partition];
+  }
+  JL_RETURN_IF_ERROR(CatchUp(/*force=*/true));
+  return StoredEnd(partition);
+}
+
+absl::StatusOr<std::vector<Record>> TopicStore::Read(int32_t partition, int64_t from_offset,
+                                                     size_t max_records) {
+  JL_RETURN_IF_ERROR(CheckPartition(partition));
+  if (from_offset < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("offset ", from_offset, " is negative"));
+  }
+  std::vector<Record> records;
+  if (max_records == 0) return records;
+
+  int64_t end = INT64_MAX;
+  if (owned_) {
+    absl::MutexLock lock(&mu_);
+    end = high_watermarks_[partition];  // never show a record before its append is durable
+  } else {
+    JL_RETURN_IF_ERROR(CatchUp(/*force=*/false));
+  }
+  if (from_offset >= end) return records;
+  const int64_t limit = std::min<int64_t>(end, from_offset + static_cast<int64_t>(max_records));
+  const std::string upper = limit == INT64_MAX ? PartitionEnd(partition) : RecordKey(partition, limit);
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper_slice;
+  read_options.fill_cache = false;  // a scan would only evict the working set
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+  records.reserve(std::min<size_t>(max_records, 4096));
+  int64_t expected = from_offset;
+  for (it->Seek(RecordKey(partition, from_offset)); it->Valid(); it->Next()) {
+    const int64_t offset = OffsetOfKey(View(it->key()), partition);
+    if (offset != expected) {
+      return absl::DataLossError(absl::StrCat("topic ", name_, " partition ", partition,
+                                              " has a gap: expected offset ", expected,
+                                              ", found ", offset));
+    }
+    JL_ASSIGN_OR_RETURN(Record record, DecodeStoredRecord(View(it->value()), offset));
+    records.push_back(std::move(record));
+    ++expected;
+  }
+  JL_RETURN_IF_ERROR(FromRocksDb(it->status(), absl::StrCat("read topic ", name_)));
+  return records;
+}
+
+absl::StatusOr<int64_t> TopicStore::WaitBeyond(int32_t partition, int64_t offset,
+                                               absl::Time deadline) {
+  JL_RETURN_IF_ERROR(CheckPartition(partition));
+  if (owned_) {
+    absl::MutexLock lock(&mu_);
+    while (high_watermarks_[partition] <= offset) {
+      if (committed_.WaitWithDeadline(&mu_, deadline)) break;  // timed out
+    }
+    return high_watermarks_[partition];
+  }
+  // Another process writes: look again every follow interval until the deadline.
+  while (true) {
+    JL_ASSIGN_OR_RETURN(const int64_t high_watermark, HighWatermark(partition));
+    const absl::Time now = absl::Now();
+    if (high_watermark > offset || now >= deadline) return high_watermark;
+    absl::SleepFor(std::min(follow_interval_, deadline - now));
+  }
+}
+
+}  // namespace jobledger::eventlog::internal

@@ -1,0 +1,83 @@
+// One topic of the embedded log: its RocksDB database, owned (written) or followed (read only).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "jobledger/eventlog/event_log.h"
+#include "rocksdb/db.h"
+
+namespace jobledger::eventlog::internal {
+
+class TopicStore {
+ public:
+  // Opens (creating if missing) the topic this process writes.
+  static absl::StatusOr<std::shared_ptr<TopicStore>> OpenOwned(const std::string& path,
+                                                               const TopicSpec& spec,
+                                                               size_t max_record_bytes);
+  // Opens another process's topic as a RocksDB secondary instance that follows its writes.
+  static absl::StatusOr<std::shared_ptr<TopicStore>> OpenFollower(const std::string& path,
+                                                                  const std::string& name,
+                                                                  absl::Duration follow_interval);
+  ~TopicStore();
+  TopicStore(const TopicStore&) = delete;
+  TopicStore& operator=(const TopicStore&) = delete;
+
+  const std::string& name() const { return name_; }
+  int32_t partitions() const { return partitions_; }
+
+  absl::StatusOr<AppendResult> Append(int32_t partition, std::vector<Record> records);
+  absl::StatusOr<std::vector<Record>> Read(int32_t partition, int64_t from_offset,
+                                           size_t max_records);
+  absl::StatusOr<int64_t> HighWatermark(int32_t partition);
+  // Waits until the high watermark of `partition` is above `offset` or `deadline` passes, and
+  // returns the high watermark then.
+  absl::StatusOr<int64_t> WaitBeyond(int32_t partition, int64_t offset, absl::Time deadline);
+
+ private:
+  struct PendingAppend {
+    int32_t partition = 0;
+    std::vector<std::string> values;  // serialized StoredRecords, encoded by the caller's thread
+    AppendResult result;
+    absl::Status status;
+    bool done = false;
+  };
+
+  TopicStore(std::string name, int32_t partitions, std::unique_ptr<rocksdb::DB> db, bool owned,
+             absl::Duration follow_interval, size_t max_record_bytes,
+             std::string follower_dir);
+  absl::Status CheckPartition(int32_t partition) const;
+  // Writes every queued append in one synced WriteBatch; called by the one leader, `mu_` held.
+  void CommitQueued() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Followers: pulls the owner's latest writes, at most once per follow interval unless forced.
+  absl::Status CatchUp(bool force);
+  // The next offset after the last stored record of `partition`, as this instance sees it.
+  absl::StatusOr<int64_t> StoredEnd(int32_t partition);
+
+  const std::string name_;
+  const int32_t partitions_;
+  const std::unique_ptr<rocksdb::DB> db_;
+  const bool owned_;
+  const absl::Duration follow_interval_;
+  const size_t max_record_bytes_;
+  const std::string follower_dir_;  // the secondary instance's private directory
+
+  absl::Mutex mu_;
+  absl::CondVar committed_;  // signalled after every group commit
+  std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(mu_);
+  bool leader_active_ ABSL_GUARDED_BY(mu_) = false;
+  // Owner: per partition, the offset after the last durable record.
+  std::vector<int64_t> high_watermarks_ ABSL_GUARDED_BY(mu_);
+
+  absl::Mutex catch_up_mu_;
+  absl::Time last_catch_up_ ABSL_GUARDED_BY(catch_up_mu_) = absl::InfinitePast();
+};
+
+}  // namespace jobledger::eventlog::internal
