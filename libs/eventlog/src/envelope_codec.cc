@@ -209,9 +209,11 @@ absl::StatusOr<Event> DecodeEvent(const Record& record) {
   }
   FromTime(occurred_at, envelope.mutable_occurred_at());
 
-  envelope.mutable_actor()->set_user_id(headers.Optional(kActorId));
-  envelope.mutable_actor()->set_role(headers.Optional(kActorRole));
-  envelope.mutable_actor()->set_name(headers.Optional(kActorName));
+  events::v1::Actor actor;
+  actor.set_user_id(headers.Optional(kActorId));
+  actor.set_role(headers.Optional(kActorRole));
+  actor.set_name(headers.Optional(kActorName));
+  if (actor.ByteSizeLong() > 0) *envelope.mutable_actor() = std::move(actor);
   envelope.set_correlation_id(headers.Optional(kCorrelationId));
   envelope.set_causation_id(headers.Optional(kCausationId));
   envelope.set_idempotency_key(headers.Optional(kIdempotencyKey));
