@@ -67,8 +67,7 @@ absl::StatusOr<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(EmbeddedLogOption
       return absl::InvalidArgumentError(absl::StrCat("topic name \"", spec.name, "\" is invalid"));
     }
     const std::string path = (std::filesystem::path(options.directory) / spec.name).string();
-    JL_ASSIGN_OR_RETURN(auto store,
-                        TopicStore::OpenOwned(path, spec, options.max_record_bytes));
+    JL_ASSIGN_OR_RETURN(auto store, TopicStore::OpenOwned(path, spec, options.max_record_bytes));
     log->stores_[spec.name] = std::move(store);
   }
   return log;
@@ -84,11 +83,12 @@ absl::StatusOr<std::shared_ptr<internal::TopicStore>> EmbeddedLog::Store(absl::s
   if (!IsValidTopicName(topic)) {
     return absl::InvalidArgumentError(absl::StrCat("topic name \"", topic, "\" is invalid"));
   }
-  const std::string path = (std::filesystem::path(options_.directory) / std::string(topic)).string();
+  const std::string path =
+      (std::filesystem::path(options_.directory) / std::string(topic)).string();
   std::error_code error;
   if (!std::filesystem::exists(path, error)) {
-    return absl::NotFoundError(absl::StrCat("topic ", topic, " does not exist in ",
-                                            options_.directory));
+    return absl::NotFoundError(
+        absl::StrCat("topic ", topic, " does not exist in ", options_.directory));
   }
   JL_ASSIGN_OR_RETURN(auto store,
                       TopicStore::OpenFollower(path, std::string(topic), options_.follow_interval));
@@ -126,6 +126,13 @@ absl::StatusOr<AppendResult> EmbeddedLog::Append(absl::string_view topic, int32_
   return store->Append(partition, std::move(records));
 }
 
+void EmbeddedLog::AppendAsync(absl::string_view topic, int32_t partition,
+                              std::vector<Record> records, AppendCallback done) {
+  auto store = Store(topic);
+  if (!store.ok()) return done(store.status());
+  (*store)->AppendAsync(partition, std::move(records), std::move(done));
+}
+
 absl::StatusOr<std::vector<Record>> EmbeddedLog::Read(absl::string_view topic, int32_t partition,
                                                       int64_t from_offset, size_t max_records) {
   JL_ASSIGN_OR_RETURN(auto store, Store(topic));
@@ -142,9 +149,9 @@ absl::StatusOr<std::unique_ptr<Subscription>> EmbeddedLog::Subscribe(absl::strin
                                                                      int64_t from_offset) {
   JL_ASSIGN_OR_RETURN(auto store, Store(topic));
   if (partition < 0 || partition >= store->partitions()) {
-    return absl::InvalidArgumentError(absl::StrCat("partition ", partition, " does not exist: topic ",
-                                                   topic, " has ", store->partitions(),
-                                                   " partitions"));
+    return absl::InvalidArgumentError(absl::StrCat("partition ", partition,
+                                                   " does not exist: topic ", topic, " has ",
+                                                   store->partitions(), " partitions"));
   }
   if (from_offset < 0) {
     return absl::InvalidArgumentError(absl::StrCat("offset ", from_offset, " is negative"));

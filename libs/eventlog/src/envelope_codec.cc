@@ -46,8 +46,8 @@ absl::Time ToTime(const google::protobuf::Timestamp& timestamp) {
 void FromTime(absl::Time time, google::protobuf::Timestamp* timestamp) {
   const int64_t seconds = absl::ToUnixSeconds(time);
   timestamp->set_seconds(seconds);
-  timestamp->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
+  timestamp->set_nanos(
+      static_cast<int32_t>(absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
 }
 
 std::string FormatTime(const google::protobuf::Timestamp& timestamp) {
@@ -81,7 +81,8 @@ class HeaderReader {
       if (value != nullptr) return Bad(absl::StrCat("header ", name, " appears twice"));
       value = &header.value;
     }
-    if (value == nullptr || value->empty()) return Bad(absl::StrCat("header ", name, " is missing"));
+    if (value == nullptr || value->empty())
+      return Bad(absl::StrCat("header ", name, " is missing"));
     return *value;
   }
 
@@ -172,8 +173,8 @@ absl::StatusOr<Event> DecodeEvent(const Record& record) {
   JL_ASSIGN_OR_RETURN(const std::string spec_version, headers.Required(kSpecVersion));
   if (spec_version != kCloudEventsSpecVersion) {
     return absl::InvalidArgumentError(absl::StrCat("record at offset ", record.offset,
-                                                   " has CloudEvents spec version \"",
-                                                   spec_version, "\"; only 1.0 is supported"));
+                                                   " has CloudEvents spec version \"", spec_version,
+                                                   "\"; only 1.0 is supported"));
   }
   JL_ASSIGN_OR_RETURN(const std::string content_type, headers.Required(kContentType));
   if (content_type != kProtobufContentType) {
@@ -197,7 +198,8 @@ absl::StatusOr<Event> DecodeEvent(const Record& record) {
   JL_ASSIGN_OR_RETURN(const std::string sequence_text, headers.Required(kSequence));
   int64_t sequence = 0;
   if (!absl::SimpleAtoi(sequence_text, &sequence) || sequence < 1) {
-    return headers.Bad(absl::StrCat("ce_sequence \"", sequence_text, "\" is not a positive number"));
+    return headers.Bad(
+        absl::StrCat("ce_sequence \"", sequence_text, "\" is not a positive number"));
   }
   envelope.set_sequence(sequence);
 

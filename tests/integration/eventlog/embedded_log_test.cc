@@ -3,6 +3,7 @@
 
 #include <signal.h>
 
+#include <atomic>
 #include <map>
 #include <random>
 #include <string>
@@ -62,6 +63,26 @@ TEST(EmbeddedLog, ReopenKeepsRecordsAndContinuesOffsets) {
   ASSERT_EQ(records->size(), 3u);
   EXPECT_EQ((*records)[0].value, "a");
   EXPECT_EQ((*records)[2].value, "c");
+}
+
+TEST(EmbeddedLog, ClosingCommitsEveryQueuedAppendFirst) {
+  TempDir dir;
+  constexpr int kCount = 500;
+  std::atomic<int> acknowledged{0};
+  {
+    auto log = OpenOwner(dir.path(), 2);
+    ASSERT_TRUE(log.ok());
+    for (int i = 0; i < kCount; ++i) {
+      (*log)->AppendAsync(kTopic, 0, OneRecord(absl::StrCat("q", i)),
+                          [&](absl::StatusOr<AppendResult> result) {
+                            if (result.ok()) ++acknowledged;
+                          });
+    }
+  }  // closed at once, with appends still queued
+  EXPECT_EQ(acknowledged.load(), kCount);
+  auto log = OpenOwner(dir.path(), 2);
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(*(*log)->HighWatermark(kTopic, 0), kCount);
 }
 
 TEST(EmbeddedLog, OneWriterPerTopic) {

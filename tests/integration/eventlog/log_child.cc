@@ -44,8 +44,8 @@ int Append(const std::string& dir, const std::string& topic) {
         for (int i = 0; i < count; ++i) {
           Record record;
           record.key = absl::StrCat("k", batch);
-          record.value = absl::StrCat("b=", batch, ";i=", i, ";n=", count, ";",
-                                      std::string(200, 'p'));
+          record.value =
+              absl::StrCat("b=", batch, ";i=", i, ";n=", count, ";", std::string(200, 'p'));
           records.push_back(std::move(record));
         }
         auto result = (*log)->Append(topic, partition, std::move(records));

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jobledger/common/uuid.h"
@@ -30,7 +32,8 @@ Record MakeRecord(const std::string& key, const std::string& value) {
 
 std::vector<Record> Records(const std::string& key, int first, int count) {
   std::vector<Record> records;
-  for (int i = first; i < first + count; ++i) records.push_back(MakeRecord(key, absl::StrCat("v", i)));
+  for (int i = first; i < first + count; ++i)
+    records.push_back(MakeRecord(key, absl::StrCat("v", i)));
   return records;
 }
 
@@ -207,9 +210,8 @@ TEST_P(LogConformanceTest, SubscriptionResumesFromAnOffset) {
 TEST_P(LogConformanceTest, KeysLandOnTheirPartitionInEveryClient) {
   for (int i = 0; i < 40; ++i) {
     const std::string key = absl::StrCat("job-", i);
-    ASSERT_TRUE(writer_->Append(kTopic, PartitionForKey(key, kPartitions),
-                                {MakeRecord(key, key)})
-                    .ok());
+    ASSERT_TRUE(
+        writer_->Append(kTopic, PartitionForKey(key, kPartitions), {MakeRecord(key, key)}).ok());
   }
   auto reader = Reader();
   int found = 0;
@@ -279,6 +281,40 @@ TEST_P(LogConformanceTest, ConcurrentAppendersGetDistinctContiguousOffsets) {
   }
   EXPECT_EQ(offsets.size(), records.size());
   EXPECT_EQ(*offsets.rbegin(), static_cast<int64_t>(records.size()) - 1);
+}
+
+TEST_P(LogConformanceTest, AsyncAppendsCompleteOnceEachInSubmissionOrder) {
+  constexpr int kCount = 200;
+  absl::Mutex mu;
+  std::vector<int64_t> offsets(kCount, -1);
+  int completed = 0;
+  for (int i = 0; i < kCount; ++i) {
+    writer_->AppendAsync(kTopic, 0, {MakeRecord("job-a", absl::StrCat("v", i))},
+                         [&, i](absl::StatusOr<AppendResult> result) {
+                           absl::MutexLock lock(&mu);
+                           EXPECT_TRUE(result.ok()) << result.status();
+                           if (result.ok()) offsets[i] = result->first_offset;
+                           ++completed;
+                         });
+  }
+  {
+    absl::MutexLock lock(&mu);
+    EXPECT_TRUE(mu.AwaitWithTimeout(absl::Condition(
+                                        +[](int* done) { return *done == kCount; }, &completed),
+                                    absl::Seconds(30)));
+  }
+  for (int i = 0; i < kCount; ++i) EXPECT_EQ(offsets[i], i);  // one partition keeps the order
+  const std::vector<Record> records = ReadAll(*writer_, 0);
+  ASSERT_EQ(records.size(), static_cast<size_t>(kCount));
+  EXPECT_EQ(records[kCount - 1].value, absl::StrCat("v", kCount - 1));
+
+  absl::Notification refused;
+  writer_->AppendAsync(kTopic, kPartitions, Records("k", 0, 1),
+                       [&](absl::StatusOr<AppendResult> result) {
+                         EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+                         refused.Notify();
+                       });
+  EXPECT_TRUE(refused.WaitForNotificationWithTimeout(absl::Seconds(10)));
 }
 
 TEST_P(LogConformanceTest, BadAppendsAreRefusedAndChangeNothing) {

@@ -92,9 +92,8 @@ TEST(EnvelopeCodec, DetectsTampering) {
   const Record good = EncodeEvent(MakeEvent(1, "", "amount=100"));
   Record altered_value = good;
   altered_value.value = "amount=999";
-  for (const Record& tampered :
-       {altered_value, WithHeader(good, "ce_actorid", "someone-else"),
-        WithHeader(good, "ce_time", "2020-01-01T00:00:00+00:00")}) {
+  for (const Record& tampered : {altered_value, WithHeader(good, "ce_actorid", "someone-else"),
+                                 WithHeader(good, "ce_time", "2020-01-01T00:00:00+00:00")}) {
     const auto decoded = DecodeEvent(tampered);
     EXPECT_EQ(decoded.status().code(), absl::StatusCode::kDataLoss);
     EXPECT_TRUE(absl::StrContains(decoded.status().message(), "altered")) << decoded.status();

@@ -4,12 +4,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "internal/record_codec.h"
 #include "jobledger/common/status.h"
 #include "rocksdb/options.h"
@@ -33,8 +35,9 @@ rocksdb::Options BaseOptions() {
 absl::Status OpenError(const rocksdb::Status& status, absl::string_view topic,
                        absl::string_view path) {
   if (status.IsIOError() && absl::StrContains(status.ToString(), "lock")) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "topic ", topic, " at ", path, " is already written by another process: ", status.ToString()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("topic ", topic, " at ", path,
+                     " is already written by another process: ", status.ToString()));
   }
   return FromRocksDb(status, absl::StrCat("open topic ", topic, " at ", path));
 }
@@ -55,8 +58,8 @@ absl::StatusOr<int32_t> ReadPartitionCount(rocksdb::DB& db, absl::string_view to
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenOwned(const std::string& path,
-                                                                 const TopicSpec& spec,
-                                                                 size_t max_record_bytes) {
+                                                                  const TopicSpec& spec,
+                                                                  size_t max_record_bytes) {
   if (spec.partitions <= 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("topic ", spec.name, " needs a positive partition count"));
@@ -75,9 +78,8 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenOwned(const std::str
     JL_RETURN_IF_ERROR(FromRocksDb(
         db->Put(sync, Slice(kPartitionCountKey), absl::StrCat(spec.partitions)), "create topic"));
   } else if (stored_partitions != spec.partitions) {
-    return absl::FailedPreconditionError(absl::StrCat("topic ", spec.name, " has ",
-                                                      stored_partitions, " partitions, not ",
-                                                      spec.partitions));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "topic ", spec.name, " has ", stored_partitions, " partitions, not ", spec.partitions));
   }
   std::shared_ptr<TopicStore> store(new TopicStore(spec.name, spec.partitions, std::move(db),
                                                    /*owned=*/true, absl::ZeroDuration(),
@@ -93,8 +95,8 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenFollower(
     const std::string& path, const std::string& name, absl::Duration follow_interval) {
   std::error_code error;
   if (!std::filesystem::exists(std::filesystem::path(path) / "CURRENT", error)) {
-    return absl::UnavailableError(absl::StrCat(
-        "topic ", name, " has no log at ", path, " yet: its owning service has not created it"));
+    return absl::UnavailableError(absl::StrCat("topic ", name, " has no log at ", path,
+                                               " yet: its owning service has not created it"));
   }
   std::string follower_dir =
       (std::filesystem::temp_directory_path() / "jobledger-follower-XXXXXX").string();
@@ -102,7 +104,8 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenFollower(
     return absl::InternalError(absl::StrCat("cannot create a follower directory for ", name));
   }
   rocksdb::DB* raw = nullptr;
-  const rocksdb::Status opened = rocksdb::DB::OpenAsSecondary(BaseOptions(), path, follower_dir, &raw);
+  const rocksdb::Status opened =
+      rocksdb::DB::OpenAsSecondary(BaseOptions(), path, follower_dir, &raw);
   if (!opened.ok()) {
     std::filesystem::remove_all(follower_dir, error);
     return OpenError(opened, name, path);
@@ -132,9 +135,18 @@ TopicStore::TopicStore(std::string name, int32_t partitions, std::unique_ptr<roc
       follow_interval_(follow_interval),
       max_record_bytes_(max_record_bytes),
       follower_dir_(std::move(follower_dir)),
-      high_watermarks_(partitions, 0) {}
+      high_watermarks_(partitions, 0) {
+  if (owned_) writer_ = std::thread([this] { WriterLoop(); });
+}
 
 TopicStore::~TopicStore() {
+  if (writer_.joinable()) {
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+    }
+    writer_.join();  // commits what is still queued first
+  }
   if (owned_) {
     // Every acknowledged append is already in the synced WAL; closing only tidies up.
     db_->Close().PermitUncheckedError();
@@ -152,71 +164,94 @@ absl::Status TopicStore::CheckPartition(int32_t partition) const {
 }
 
 absl::StatusOr<AppendResult> TopicStore::Append(int32_t partition, std::vector<Record> records) {
-  if (!owned_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("topic ", name_, " is written by another process; this one only reads it"));
-  }
-  JL_RETURN_IF_ERROR(CheckPartition(partition));
-  if (records.empty()) return absl::InvalidArgumentError("append needs at least one record");
+  absl::StatusOr<AppendResult> result;
+  absl::Notification committed;
+  AppendAsync(partition, std::move(records), [&](absl::StatusOr<AppendResult> outcome) {
+    result = std::move(outcome);
+    committed.Notify();
+  });
+  committed.WaitForNotification();
+  return result;
+}
 
-  PendingAppend pending;
-  pending.partition = partition;
+void TopicStore::AppendAsync(int32_t partition, std::vector<Record> records,
+                             EventLog::AppendCallback done) {
+  if (!owned_) {
+    done(absl::FailedPreconditionError(
+        absl::StrCat("topic ", name_, " is written by another process; this one only reads it")));
+    return;
+  }
+  if (absl::Status valid = CheckPartition(partition); !valid.ok()) return done(valid);
+  if (records.empty()) return done(absl::InvalidArgumentError("append needs at least one record"));
+
+  PendingAppend pending{partition, {}, std::move(done)};
   pending.values.reserve(records.size());
   const absl::Time now = absl::Now();
   for (size_t i = 0; i < records.size(); ++i) {
-    std::string value = EncodeStoredRecord(records[i], now);
-    if (value.size() > max_record_bytes_) {
-      return absl::InvalidArgumentError(absl::StrCat("record ", i, " is ", value.size(),
-                                                     " bytes; the limit is ", max_record_bytes_));
-    }
-    pending.values.push_back(std::move(value));
-  }
-
-  absl::MutexLock lock(&mu_);
-  queue_.push_back(&pending);
-  while (!pending.done) {
-    if (!leader_active_) {
-      CommitQueued();  // this caller leads the next group, which includes its own append
-    } else {
-      committed_.Wait(&mu_);
+    pending.values.push_back(EncodeStoredRecord(records[i], now));
+    if (pending.values.back().size() > max_record_bytes_) {
+      return pending.done(absl::InvalidArgumentError(
+          absl::StrCat("record ", i, " is ", pending.values.back().size(), " bytes; the limit is ",
+                       max_record_bytes_)));
     }
   }
-  if (!pending.status.ok()) return pending.status;
-  return pending.result;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(pending));
+      return;
+    }
+  }
+  pending.done(absl::UnavailableError(absl::StrCat("topic ", name_, " is closing")));
 }
 
-void TopicStore::CommitQueued() {
-  leader_active_ = true;
-  std::deque<PendingAppend*> group;
-  group.swap(queue_);
-  std::vector<int64_t> next = high_watermarks_;
-  for (PendingAppend* pending : group) {
-    pending->result.first_offset = next[pending->partition];
-    pending->result.count = static_cast<int64_t>(pending->values.size());
-    next[pending->partition] += pending->result.count;
+void TopicStore::WriterLoop() {
+  const auto work_or_stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ || !queue_.empty();
+  };
+  while (true) {
+    std::vector<PendingAppend> group;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(&work_or_stop));
+      if (queue_.empty()) return;  // stopping, and every queued append is committed
+      group.swap(queue_);
+    }
+    CommitGroup(std::move(group));
   }
+}
 
-  mu_.Unlock();  // appenders keep queueing while this group is written and synced
+void TopicStore::CommitGroup(std::vector<PendingAppend> group) {
+  std::vector<int64_t> next;
+  {
+    absl::MutexLock lock(&mu_);
+    next = high_watermarks_;
+  }
+  std::vector<AppendResult> results;
+  results.reserve(group.size());
   rocksdb::WriteBatch batch;
-  for (const PendingAppend* pending : group) {
-    int64_t offset = pending->result.first_offset;
-    for (const std::string& value : pending->values) {
-      batch.Put(RecordKey(pending->partition, offset++), value);
+  for (const PendingAppend& pending : group) {
+    results.push_back({next[pending.partition], static_cast<int64_t>(pending.values.size())});
+    for (const std::string& value : pending.values) {
+      batch.Put(RecordKey(pending.partition, next[pending.partition]++), value);
     }
   }
   rocksdb::WriteOptions sync;
   sync.sync = true;
   const absl::Status written =
       FromRocksDb(db_->Write(sync, &batch), absl::StrCat("append to topic ", name_));
-  mu_.Lock();
-
-  if (written.ok()) high_watermarks_ = std::move(next);
-  for (PendingAppend* pending : group) {
-    pending->status = written;
-    pending->done = true;
+  if (written.ok()) {
+    absl::MutexLock lock(&mu_);
+    high_watermarks_ = std::move(next);
+    committed_.SignalAll();
   }
-  leader_active_ = false;
-  committed_.SignalAll();
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (written.ok()) {
+      group[i].done(results[i]);
+    } else {
+      group[i].done(written);
+    }
+  }
 }
 
 absl::Status TopicStore::CatchUp(bool force) {
@@ -267,7 +302,8 @@ absl::StatusOr<std::vector<Record>> TopicStore::Read(int32_t partition, int64_t 
   }
   if (from_offset >= end) return records;
   const int64_t limit = std::min<int64_t>(end, from_offset + static_cast<int64_t>(max_records));
-  const std::string upper = limit == INT64_MAX ? PartitionEnd(partition) : RecordKey(partition, limit);
+  const std::string upper =
+      limit == INT64_MAX ? PartitionEnd(partition) : RecordKey(partition, limit);
   const rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper_slice;
@@ -279,8 +315,8 @@ absl::StatusOr<std::vector<Record>> TopicStore::Read(int32_t partition, int64_t 
     const int64_t offset = OffsetOfKey(View(it->key()), partition);
     if (offset != expected) {
       return absl::DataLossError(absl::StrCat("topic ", name_, " partition ", partition,
-                                              " has a gap: expected offset ", expected,
-                                              ", found ", offset));
+                                              " has a gap: expected offset ", expected, ", found ",
+                                              offset));
     }
     JL_ASSIGN_OR_RETURN(Record record, DecodeStoredRecord(View(it->value()), offset));
     records.push_back(std::move(record));

@@ -2,9 +2,9 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -34,6 +34,9 @@ class TopicStore {
   int32_t partitions() const { return partitions_; }
 
   absl::StatusOr<AppendResult> Append(int32_t partition, std::vector<Record> records);
+  // `done` runs on the writer thread once the records are durable (or on the caller's thread when
+  // the append is refused before it is queued).
+  void AppendAsync(int32_t partition, std::vector<Record> records, EventLog::AppendCallback done);
   absl::StatusOr<std::vector<Record>> Read(int32_t partition, int64_t from_offset,
                                            size_t max_records);
   absl::StatusOr<int64_t> HighWatermark(int32_t partition);
@@ -45,17 +48,15 @@ class TopicStore {
   struct PendingAppend {
     int32_t partition = 0;
     std::vector<std::string> values;  // serialized StoredRecords, encoded by the caller's thread
-    AppendResult result;
-    absl::Status status;
-    bool done = false;
+    EventLog::AppendCallback done;
   };
 
   TopicStore(std::string name, int32_t partitions, std::unique_ptr<rocksdb::DB> db, bool owned,
-             absl::Duration follow_interval, size_t max_record_bytes,
-             std::string follower_dir);
+             absl::Duration follow_interval, size_t max_record_bytes, std::string follower_dir);
   absl::Status CheckPartition(int32_t partition) const;
-  // Writes every queued append in one synced WriteBatch; called by the one leader, `mu_` held.
-  void CommitQueued() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The owner's writer thread: commits whatever was queued meanwhile as one synced WriteBatch.
+  void WriterLoop();
+  void CommitGroup(std::vector<PendingAppend> group);
   // Followers: pulls the owner's latest writes, at most once per follow interval unless forced.
   absl::Status CatchUp(bool force);
   // The next offset after the last stored record of `partition`, as this instance sees it.
@@ -70,11 +71,13 @@ class TopicStore {
   const std::string follower_dir_;  // the secondary instance's private directory
 
   absl::Mutex mu_;
-  absl::CondVar committed_;  // signalled after every group commit
-  std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(mu_);
-  bool leader_active_ ABSL_GUARDED_BY(mu_) = false;
-  // Owner: per partition, the offset after the last durable record.
+  absl::CondVar committed_;  // signalled after every group commit, for waiting readers
+  std::vector<PendingAppend> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Owner: per partition, the offset after the last durable record. Only the writer thread
+  // changes it.
   std::vector<int64_t> high_watermarks_ ABSL_GUARDED_BY(mu_);
+  std::thread writer_;
 
   absl::Mutex catch_up_mu_;
   absl::Time last_catch_up_ ABSL_GUARDED_BY(catch_up_mu_) = absl::InfinitePast();

@@ -2,9 +2,11 @@
 //
 // Each topic is one RocksDB database in <directory>/<topic>. Exactly one process owns (writes) a
 // topic; any number of processes read it by following the owner as RocksDB secondary instances.
-// An Append returns only after its write-ahead-log entry is fsynced; concurrent appends to a topic
-// share one fsync (group commit). After a crash RocksDB recovers the log to the last complete
-// write: a torn tail is dropped, never served, and an append is all there or not at all.
+// An Append returns only after its write-ahead-log entry is fsynced. Each owned topic has one
+// writer thread that commits everything queued while the previous fsync ran as one synced
+// WriteBatch (group commit), so concurrent appends share one fsync and keep their order. After a
+// crash RocksDB recovers the log to the last complete write: a torn tail is dropped, never served,
+// and an append is all there or not at all.
 #pragma once
 
 #include <memory>
@@ -43,6 +45,8 @@ class EmbeddedLog final : public EventLog {
   absl::StatusOr<int32_t> PartitionCount(absl::string_view topic) override;
   absl::StatusOr<AppendResult> Append(absl::string_view topic, int32_t partition,
                                       std::vector<Record> records) override;
+  void AppendAsync(absl::string_view topic, int32_t partition, std::vector<Record> records,
+                   AppendCallback done) override;
   absl::StatusOr<std::vector<Record>> Read(absl::string_view topic, int32_t partition,
                                            int64_t from_offset, size_t max_records) override;
   absl::StatusOr<int64_t> HighWatermark(absl::string_view topic, int32_t partition) override;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +52,16 @@ class EventLog {
   // appends are committed together where the backend can (group commit).
   virtual absl::StatusOr<AppendResult> Append(absl::string_view topic, int32_t partition,
                                               std::vector<Record> records) = 0;
+
+  using AppendCallback = std::function<void(absl::StatusOr<AppendResult>)>;
+  // Append without blocking the caller: `done` runs exactly once, when the records are durable or
+  // the append failed, possibly on the log's own thread (so it must be quick and never block; it
+  // may start another append). This lets a server keep many commands in flight without a thread
+  // per command. Backends without a native asynchronous path complete it on the calling thread.
+  virtual void AppendAsync(absl::string_view topic, int32_t partition, std::vector<Record> records,
+                           AppendCallback done) {
+    done(Append(topic, partition, std::move(records)));
+  }
 
   // Up to `max_records` durable records from `from_offset` on (fewer at the end of the log).
   virtual absl::StatusOr<std::vector<Record>> Read(absl::string_view topic, int32_t partition,
