@@ -1,8 +1,6 @@
 // CloudEvents binary-mode mapping of the envelope, and the hash chain.
 #include "jobledger/eventlog/envelope_codec.h"
 
-#include <openssl/sha.h>
-
 #include <cstdint>
 
 #include "absl/status/status.h"
@@ -10,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "jobledger/common/sha256.h"
 #include "jobledger/common/status.h"
 
 namespace jobledger::eventlog {
@@ -131,9 +130,7 @@ std::string ComputeEventHash(const Envelope& envelope, absl::string_view payload
   AppendField(canonical, envelope.idempotency_key());
   AppendField(canonical, envelope.traceparent());
   AppendField(canonical, payload);
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+  return Sha256(canonical);
 }
 
 void SealEvent(Event& event) {

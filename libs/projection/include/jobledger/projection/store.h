@@ -1,0 +1,95 @@
+// One projection's RocksDB store: its rows, the offsets they were built up to and its dead
+// letters, always written together in one atomic batch (the exact checkpoint).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "jobledger/projection/state.h"
+#include "jobledger/projection/v1/projection.pb.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/db.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+
+namespace jobledger::projection {
+
+using TopicPartition = std::pair<std::string, int32_t>;
+
+struct StoreOptions {
+  std::string path;
+  // Shared, bounded block cache (nullptr: RocksDB's default per store).
+  std::shared_ptr<rocksdb::Cache> block_cache;
+};
+
+class ProjectionStore;
+
+// The writes of one batch of applied events, with the offsets they advance, committed at once.
+class Transaction final : public StateWriter {
+ public:
+  absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) const override;
+  std::unique_ptr<StateIterator> NewIterator(absl::string_view lower,
+                                             absl::string_view upper) const override;
+  void Put(absl::string_view key, absl::string_view value) override;
+  void Delete(absl::string_view key) override;
+
+  // `next_offset` is the first record of the partition not yet applied.
+  void SetOffset(const TopicPartition& partition, int64_t next_offset);
+  void AddDeadLetter(const v1::DeadLetter& dead_letter);
+  // Undo one event's writes when its handler fails part-way.
+  void SetSavePoint() { batch_.SetSavePoint(); }
+  void RollbackToSavePoint();
+  bool empty() const { return batch_.GetWriteBatch()->Count() == 0; }
+
+ private:
+  friend class ProjectionStore;
+  explicit Transaction(const ProjectionStore& store);
+
+  const ProjectionStore& store_;
+  mutable rocksdb::WriteBatchWithIndex batch_;  // mutable: iterators over it are built in reads
+};
+
+class ProjectionStore final : public StateReader {
+ public:
+  static absl::StatusOr<std::unique_ptr<ProjectionStore>> Open(const StoreOptions& options);
+  ~ProjectionStore() override;
+
+  absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) const override;
+  std::unique_ptr<StateIterator> NewIterator(absl::string_view lower,
+                                             absl::string_view upper) const override;
+
+  std::unique_ptr<Transaction> Begin() const;
+  // Rows, offsets and dead letters of the transaction land together or not at all.
+  absl::Status Commit(Transaction& transaction);
+
+  // The next offset to apply per topic partition (absent: start at 0).
+  absl::StatusOr<std::map<TopicPartition, int64_t>> CommittedOffsets() const;
+  absl::StatusOr<std::vector<v1::DeadLetter>> DeadLetters(size_t limit) const;
+  // SHA-256 (hex) over every row and dead letter in key order: equal states, equal checksums.
+  absl::StatusOr<std::string> Checksum() const;
+  // Small facts about the store (its projection's name and version, whether it is complete).
+  absl::StatusOr<std::optional<std::string>> GetInfo(absl::string_view name) const;
+  absl::Status SetInfo(absl::string_view name, absl::string_view value);
+
+  const std::string& path() const { return path_; }
+  // Flushes and closes; idempotent. Further use is an error.
+  absl::Status Close();
+
+ private:
+  friend class Transaction;
+  ProjectionStore(std::string path, std::unique_ptr<rocksdb::DB> db,
+                  std::vector<rocksdb::ColumnFamilyHandle*> handles);
+
+  const std::string path_;
+  std::unique_ptr<rocksdb::DB> db_;
+  rocksdb::ColumnFamilyHandle* rows_ = nullptr;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;
+  rocksdb::ColumnFamilyHandle* dead_letters_ = nullptr;
+};
+
+}  // namespace jobledger::projection

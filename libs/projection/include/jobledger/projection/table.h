@@ -1,0 +1,194 @@
+// A typed table of protobuf rows in a projection, with secondary indexes kept in the same batch
+// and paginated scans whose cursors stay valid while rows change.
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "jobledger/projection/key_codec.h"
+#include "jobledger/projection/state.h"
+
+namespace jobledger::projection {
+
+struct PageRequest {
+  std::string cursor;  // from the previous page's next_cursor; empty for the first page
+  size_t limit = 50;
+};
+
+template <typename Row>
+struct Page {
+  std::vector<Row> rows;
+  std::string next_cursor;  // empty when there are no more rows
+};
+
+// Serializes with a stable field order, so equal rows are equal bytes in every run.
+template <typename Message>
+std::string DeterministicBytes(const Message& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream output(&stream);
+    output.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&output);
+  }
+  return bytes;
+}
+
+namespace internal_table {
+// Scans [prefix, PrefixEnd(prefix)) after the cursor and calls `visit(key, value)` for up to
+// `limit` entries; returns the cursor of the next page.
+absl::StatusOr<std::string> ScanKeys(
+    const StateReader& reader, absl::string_view prefix, const PageRequest& request,
+    const std::function<absl::Status(absl::string_view, absl::string_view)>& visit);
+}  // namespace internal_table
+
+template <typename Row>
+class Table {
+ public:
+  struct Index {
+    std::string name;
+    // The row's entries in this index, each encoded with KeyBuilder; none leaves it out.
+    std::function<std::vector<std::string>(const Row&)> keys;
+  };
+
+  // `primary_key` encodes a row's unique key with KeyBuilder (e.g. tenant, then job id).
+  Table(std::string name, std::function<std::string(const Row&)> primary_key,
+        std::vector<Index> indexes = {})
+      : name_(std::move(name)),
+        primary_key_(std::move(primary_key)),
+        indexes_(std::move(indexes)),
+        row_prefix_(KeyBuilder().String("t").String(name_).key()) {}
+
+  const std::string& name() const { return name_; }
+
+  absl::StatusOr<std::optional<Row>> Get(const StateReader& reader,
+                                         absl::string_view primary_key) const {
+    auto bytes = reader.Get(RowKey(primary_key));
+    if (!bytes.ok()) return bytes.status();
+    if (!bytes->has_value()) return std::optional<Row>();
+    return Parse(**bytes);
+  }
+
+  // Inserts or replaces the row, moving its index entries along with it.
+  absl::Status Put(StateWriter& writer, const Row& row) const {
+    const std::string primary_key = primary_key_(row);
+    auto old_row = Get(writer, primary_key);
+    if (!old_row.ok()) return old_row.status();
+    for (const Index& index : indexes_) {
+      std::vector<std::string> old_keys;
+      if (old_row->has_value()) old_keys = index.keys(**old_row);
+      std::vector<std::string> new_keys = index.keys(row);
+      for (const std::string& key : old_keys) {
+        if (std::find(new_keys.begin(), new_keys.end(), key) == new_keys.end()) {
+          writer.Delete(IndexKey(index, key, primary_key));
+        }
+      }
+      for (const std::string& key : new_keys) {
+        if (std::find(old_keys.begin(), old_keys.end(), key) == old_keys.end()) {
+          writer.Put(IndexKey(index, key, primary_key), primary_key);
+        }
+      }
+    }
+    writer.Put(RowKey(primary_key), DeterministicBytes(row));
+    return absl::OkStatus();
+  }
+
+  absl::Status Delete(StateWriter& writer, absl::string_view primary_key) const {
+    auto old_row = Get(writer, primary_key);
+    if (!old_row.ok()) return old_row.status();
+    if (!old_row->has_value()) return absl::OkStatus();
+    for (const Index& index : indexes_) {
+      for (const std::string& key : index.keys(**old_row)) {
+        writer.Delete(IndexKey(index, key, primary_key));
+      }
+    }
+    writer.Delete(RowKey(primary_key));
+    return absl::OkStatus();
+  }
+
+  // Rows whose primary key starts with `prefix`, in key order.
+  absl::StatusOr<Page<Row>> Scan(const StateReader& reader, absl::string_view prefix,
+                                 const PageRequest& request) const {
+    Page<Row> page;
+    auto next =
+        internal_table::ScanKeys(reader, absl::StrCat(row_prefix_, prefix), request,
+                                 [&](absl::string_view, absl::string_view value) -> absl::Status {
+                                   auto row = Parse(value);
+                                   if (!row.ok()) return row.status();
+                                   page.rows.push_back(std::move(*row));
+                                   return absl::OkStatus();
+                                 });
+    if (!next.ok()) return next.status();
+    page.next_cursor = std::move(*next);
+    return page;
+  }
+
+  // Rows whose entry in index `index_name` starts with `prefix`, in index order.
+  absl::StatusOr<Page<Row>> ScanIndex(const StateReader& reader, absl::string_view index_name,
+                                      absl::string_view prefix, const PageRequest& request) const {
+    const Index* index = FindIndex(index_name);
+    if (index == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("table ", name_, " has no index ", index_name));
+    }
+    Page<Row> page;
+    auto next = internal_table::ScanKeys(
+        reader, absl::StrCat(IndexPrefix(*index), prefix), request,
+        [&](absl::string_view, absl::string_view primary_key) -> absl::Status {
+          auto row = Get(reader, primary_key);
+          if (!row.ok()) return row.status();
+          if (!row->has_value()) {
+            return absl::DataLossError(
+                absl::StrCat("index ", index_name, " of ", name_, " points at a missing row"));
+          }
+          page.rows.push_back(std::move(**row));
+          return absl::OkStatus();
+        });
+    if (!next.ok()) return next.status();
+    page.next_cursor = std::move(*next);
+    return page;
+  }
+
+ private:
+  std::string RowKey(absl::string_view primary_key) const {
+    return absl::StrCat(row_prefix_, primary_key);
+  }
+  std::string IndexPrefix(const Index& index) const {
+    return KeyBuilder().String("i").String(name_).String(index.name).key();
+  }
+  std::string IndexKey(const Index& index, absl::string_view key,
+                       absl::string_view primary_key) const {
+    return absl::StrCat(IndexPrefix(index), key, primary_key);
+  }
+  const Index* FindIndex(absl::string_view name) const {
+    for (const Index& index : indexes_) {
+      if (index.name == name) return &index;
+    }
+    return nullptr;
+  }
+  absl::StatusOr<Row> Parse(absl::string_view bytes) const {
+    Row row;
+    if (!row.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::DataLossError(absl::StrCat("a row of table ", name_, " is corrupt"));
+    }
+    return row;
+  }
+
+  std::string name_;
+  std::function<std::string(const Row&)> primary_key_;
+  std::vector<Index> indexes_;
+  std::string row_prefix_;
+};
+
+}  // namespace jobledger::projection

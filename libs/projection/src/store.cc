@@ -1,0 +1,242 @@
+// The projection store on RocksDB: rows, offsets and dead letters in three column families.
+#include "jobledger/projection/store.h"
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "jobledger/common/sha256.h"
+#include "jobledger/common/status.h"
+#include "jobledger/projection/key_codec.h"
+#include "rocksdb/table.h"
+
+namespace jobledger::projection {
+namespace {
+
+constexpr char kMetaFamily[] = "meta";
+constexpr char kDeadLettersFamily[] = "dead_letters";
+
+rocksdb::Slice ToSlice(absl::string_view view) { return {view.data(), view.size()}; }
+absl::string_view ToView(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
+
+std::string OffsetKey(const TopicPartition& partition) {
+  return KeyBuilder().String("offset").String(partition.first).Int64(partition.second).key();
+}
+
+std::string InfoKey(absl::string_view name) {
+  return KeyBuilder().String("info").String(name).key();
+}
+
+std::string DeadLetterKey(const v1::DeadLetter& dead_letter) {
+  return KeyBuilder()
+      .String(dead_letter.topic())
+      .Int64(dead_letter.partition())
+      .Int64(dead_letter.offset())
+      .key();
+}
+
+// A RocksDB iterator held to [.., upper), over committed state or a batch on top of it.
+class BoundedIterator final : public StateIterator {
+ public:
+  BoundedIterator(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
+                  rocksdb::WriteBatchWithIndex* batch, absl::string_view upper)
+      : upper_(upper), upper_slice_(upper_) {
+    rocksdb::ReadOptions options;
+    if (!upper_.empty()) options.iterate_upper_bound = &upper_slice_;
+    rocksdb::Iterator* base = db.NewIterator(options, family);
+    it_.reset(batch == nullptr ? base : batch->NewIteratorWithBase(family, base));
+  }
+
+  void Seek(absl::string_view key) override { it_->Seek(ToSlice(key)); }
+  // The batch's own entries are not bounded by RocksDB, so the bound is checked here too.
+  bool Valid() const override {
+    return it_->Valid() && (upper_.empty() || ToView(it_->key()) < upper_);
+  }
+  void Next() override { it_->Next(); }
+  absl::string_view key() const override { return ToView(it_->key()); }
+  absl::string_view value() const override { return ToView(it_->value()); }
+  absl::Status status() const override { return FromRocksDb(it_->status(), "scan projection"); }
+
+ private:
+  const std::string upper_;
+  const rocksdb::Slice upper_slice_;       // ReadOptions points here: outlives it_
+  std::unique_ptr<rocksdb::Iterator> it_;  // declared last, destroyed first
+};
+
+absl::StatusOr<std::optional<std::string>> Found(const rocksdb::Status& status, std::string value) {
+  if (status.IsNotFound()) return std::optional<std::string>();
+  if (!status.ok()) return FromRocksDb(status, "read projection");
+  return std::optional<std::string>(std::move(value));
+}
+
+}  // namespace
+
+Transaction::Transaction(const ProjectionStore& store)
+    : store_(store), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
+
+absl::StatusOr<std::optional<std::string>> Transaction::Get(absl::string_view key) const {
+  std::string value;
+  const rocksdb::Status status = batch_.GetFromBatchAndDB(store_.db_.get(), rocksdb::ReadOptions(),
+                                                          store_.rows_, ToSlice(key), &value);
+  return Found(status, std::move(value));
+}
+
+std::unique_ptr<StateIterator> Transaction::NewIterator(absl::string_view /*lower*/,
+                                                        absl::string_view upper) const {
+  return std::make_unique<BoundedIterator>(*store_.db_, store_.rows_, &batch_, upper);
+}
+
+void Transaction::Put(absl::string_view key, absl::string_view value) {
+  batch_.Put(store_.rows_, ToSlice(key), ToSlice(value)).PermitUncheckedError();
+}
+
+void Transaction::Delete(absl::string_view key) {
+  batch_.Delete(store_.rows_, ToSlice(key)).PermitUncheckedError();
+}
+
+void Transaction::SetOffset(const TopicPartition& partition, int64_t next_offset) {
+  batch_.Put(store_.meta_, OffsetKey(partition), absl::StrCat(next_offset)).PermitUncheckedError();
+}
+
+void Transaction::AddDeadLetter(const v1::DeadLetter& dead_letter) {
+  batch_.Put(store_.dead_letters_, DeadLetterKey(dead_letter), dead_letter.SerializeAsString())
+      .PermitUncheckedError();
+}
+
+void Transaction::RollbackToSavePoint() { batch_.RollbackToSavePoint().PermitUncheckedError(); }
+
+absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
+    const StoreOptions& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.keep_log_file_num = 3;
+  rocksdb::BlockBasedTableOptions table;
+  if (options.block_cache != nullptr) table.block_cache = options.block_cache;
+  db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(db_options)},
+      {kMetaFamily, rocksdb::ColumnFamilyOptions(db_options)},
+      {kDeadLettersFamily, rocksdb::ColumnFamilyOptions(db_options)},
+  };
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  JL_RETURN_IF_ERROR(
+      FromRocksDb(rocksdb::DB::Open(db_options, options.path, families, &handles, &raw),
+                  absl::StrCat("open projection store ", options.path)));
+  return std::unique_ptr<ProjectionStore>(
+      new ProjectionStore(options.path, std::unique_ptr<rocksdb::DB>(raw), std::move(handles)));
+}
+
+ProjectionStore::ProjectionStore(std::string path, std::unique_ptr<rocksdb::DB> db,
+                                 std::vector<rocksdb::ColumnFamilyHandle*> handles)
+    : path_(std::move(path)),
+      db_(std::move(db)),
+      rows_(handles[0]),
+      meta_(handles[1]),
+      dead_letters_(handles[2]) {}
+
+ProjectionStore::~ProjectionStore() { Close().IgnoreError(); }
+
+absl::Status ProjectionStore::Close() {
+  if (db_ == nullptr) return absl::OkStatus();
+  for (rocksdb::ColumnFamilyHandle* handle : {rows_, meta_, dead_letters_}) {
+    db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  }
+  const absl::Status closed = FromRocksDb(db_->Close(), absl::StrCat("close ", path_));
+  db_.reset();
+  return closed;
+}
+
+absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(absl::string_view key) const {
+  std::string value;
+  const rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), rows_, ToSlice(key), &value);
+  return Found(status, std::move(value));
+}
+
+std::unique_ptr<StateIterator> ProjectionStore::NewIterator(absl::string_view /*lower*/,
+                                                            absl::string_view upper) const {
+  return std::make_unique<BoundedIterator>(*db_, rows_, nullptr, upper);
+}
+
+std::unique_ptr<Transaction> ProjectionStore::Begin() const {
+  return std::unique_ptr<Transaction>(new Transaction(*this));
+}
+
+absl::Status ProjectionStore::Commit(Transaction& transaction) {
+  // Not synced: the WAL survives a process crash, and after a machine crash the rows and the
+  // offsets are lost together, so applying resumes exactly where the state is.
+  return FromRocksDb(db_->Write(rocksdb::WriteOptions(), transaction.batch_.GetWriteBatch()),
+                     absl::StrCat("commit projection ", path_));
+}
+
+absl::StatusOr<std::map<TopicPartition, int64_t>> ProjectionStore::CommittedOffsets() const {
+  std::map<TopicPartition, int64_t> offsets;
+  const std::string prefix = KeyBuilder().String("offset").key();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), meta_));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    KeyReader reader(ToView(it->key()));
+    reader.String().IgnoreError();  // "offset"
+    auto topic = reader.String();
+    auto partition = reader.Int64();
+    int64_t offset = 0;
+    if (!topic.ok() || !partition.ok() || !absl::SimpleAtoi(ToView(it->value()), &offset)) {
+      return absl::DataLossError(absl::StrCat("corrupt offset entry in ", path_));
+    }
+    offsets[{*topic, static_cast<int32_t>(*partition)}] = offset;
+  }
+  JL_RETURN_IF_ERROR(FromRocksDb(it->status(), "read offsets"));
+  return offsets;
+}
+
+absl::StatusOr<std::vector<v1::DeadLetter>> ProjectionStore::DeadLetters(size_t limit) const {
+  std::vector<v1::DeadLetter> dead_letters;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), dead_letters_));
+  for (it->SeekToFirst(); it->Valid() && dead_letters.size() < limit; it->Next()) {
+    v1::DeadLetter& dead_letter = dead_letters.emplace_back();
+    if (!dead_letter.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("corrupt dead letter in ", path_));
+    }
+  }
+  JL_RETURN_IF_ERROR(FromRocksDb(it->status(), "read dead letters"));
+  return dead_letters;
+}
+
+absl::StatusOr<std::string> ProjectionStore::Checksum() const {
+  Sha256Hasher sha;
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot;
+  absl::Status status;
+  for (rocksdb::ColumnFamilyHandle* family : {rows_, dead_letters_}) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, family));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      for (const rocksdb::Slice& part : {it->key(), it->value()}) {
+        const uint64_t size = part.size();
+        // Lengths keep ("ab", "c") apart from ("a", "bc").
+        sha.Update(absl::string_view(reinterpret_cast<const char*>(&size), sizeof(size)));
+        sha.Update(ToView(part));
+      }
+    }
+    status.Update(FromRocksDb(it->status(), "checksum projection"));
+    sha.Update("|");
+  }
+  db_->ReleaseSnapshot(snapshot);
+  JL_RETURN_IF_ERROR(status);
+  return absl::BytesToHexString(sha.Finish());
+}
+
+absl::StatusOr<std::optional<std::string>> ProjectionStore::GetInfo(absl::string_view name) const {
+  std::string value;
+  const rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), meta_, InfoKey(name), &value);
+  return Found(status, std::move(value));
+}
+
+absl::Status ProjectionStore::SetInfo(absl::string_view name, absl::string_view value) {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return FromRocksDb(db_->Put(sync, meta_, InfoKey(name), ToSlice(value)),
+                     absl::StrCat("write info to ", path_));
+}
+
+}  // namespace jobledger::projection
