@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "internal/activity.h"
 #include "internal/topic_store.h"
 #include "jobledger/common/status.h"
 
@@ -42,6 +43,51 @@ class EmbeddedSubscription final : public Subscription {
   int64_t position_;
 };
 
+class EmbeddedMultiSubscription final : public MultiSubscription {
+ public:
+  struct Part {
+    std::shared_ptr<TopicStore> store;
+    int32_t partition;
+    int64_t position;
+  };
+
+  EmbeddedMultiSubscription(std::vector<Part> parts, std::shared_ptr<internal::Activity> activity,
+                            absl::Duration follow_interval)
+      : parts_(std::move(parts)),
+        activity_(std::move(activity)),
+        follow_interval_(follow_interval),
+        follows_another_process_(std::any_of(
+            parts_.begin(), parts_.end(), [](const Part& part) { return !part.store->owned(); })) {}
+
+  absl::StatusOr<std::vector<Record>> Poll(size_t max_records, absl::Duration timeout) override {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (true) {
+      const uint64_t seen = activity_->generation();  // taken first, so no commit slips by
+      std::vector<Record> records;
+      for (size_t i = 0; i < parts_.size() && records.size() < max_records; ++i) {
+        Part& part = parts_[(next_ + i) % parts_.size()];
+        JL_ASSIGN_OR_RETURN(
+            std::vector<Record> batch,
+            part.store->Read(part.partition, part.position, max_records - records.size()));
+        part.position += static_cast<int64_t>(batch.size());
+        for (Record& record : batch) records.push_back(std::move(record));
+      }
+      next_ = (next_ + 1) % parts_.size();  // start each round one partition further on
+      const absl::Time now = absl::Now();
+      if (!records.empty() || now >= deadline) return records;
+      activity_->WaitForChange(
+          seen, follows_another_process_ ? std::min(deadline, now + follow_interval_) : deadline);
+    }
+  }
+
+ private:
+  std::vector<Part> parts_;
+  const std::shared_ptr<internal::Activity> activity_;
+  const absl::Duration follow_interval_;
+  const bool follows_another_process_;
+  size_t next_ = 0;
+};
+
 bool IsValidTopicName(absl::string_view name) {
   if (name.empty() || name.size() > 249 || name == "." || name == "..") return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
@@ -67,13 +113,15 @@ absl::StatusOr<std::unique_ptr<EmbeddedLog>> EmbeddedLog::Open(EmbeddedLogOption
       return absl::InvalidArgumentError(absl::StrCat("topic name \"", spec.name, "\" is invalid"));
     }
     const std::string path = (std::filesystem::path(options.directory) / spec.name).string();
-    JL_ASSIGN_OR_RETURN(auto store, TopicStore::OpenOwned(path, spec, options.max_record_bytes));
+    JL_ASSIGN_OR_RETURN(
+        auto store, TopicStore::OpenOwned(path, spec, options.max_record_bytes, log->activity_));
     log->stores_[spec.name] = std::move(store);
   }
   return log;
 }
 
-EmbeddedLog::EmbeddedLog(EmbeddedLogOptions options) : options_(std::move(options)) {}
+EmbeddedLog::EmbeddedLog(EmbeddedLogOptions options)
+    : options_(std::move(options)), activity_(std::make_shared<internal::Activity>()) {}
 
 EmbeddedLog::~EmbeddedLog() = default;
 
@@ -158,6 +206,30 @@ absl::StatusOr<std::unique_ptr<Subscription>> EmbeddedLog::Subscribe(absl::strin
   }
   return std::unique_ptr<Subscription>(
       new EmbeddedSubscription(std::move(store), partition, from_offset));
+}
+
+}  // namespace jobledger::eventlog
+
+namespace jobledger::eventlog {
+
+absl::StatusOr<std::unique_ptr<MultiSubscription>> EmbeddedLog::SubscribeMany(
+    std::vector<StartPosition> starts) {
+  if (starts.empty()) return absl::InvalidArgumentError("subscribe to at least one partition");
+  std::vector<EmbeddedMultiSubscription::Part> parts;
+  for (const StartPosition& start : starts) {
+    JL_ASSIGN_OR_RETURN(auto store, Store(start.topic));
+    if (start.partition < 0 || start.partition >= store->partitions()) {
+      return absl::InvalidArgumentError(absl::StrCat("partition ", start.partition,
+                                                     " does not exist: topic ", start.topic,
+                                                     " has ", store->partitions(), " partitions"));
+    }
+    if (start.offset < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("offset ", start.offset, " is negative"));
+    }
+    parts.push_back({std::move(store), start.partition, start.offset});
+  }
+  return std::unique_ptr<MultiSubscription>(
+      new EmbeddedMultiSubscription(std::move(parts), activity_, options_.follow_interval));
 }
 
 }  // namespace jobledger::eventlog

@@ -1,6 +1,7 @@
 // One suite of log behaviour, run against every backend (embedded, and Kafka over TCP).
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <set>
 #include <string>
 #include <thread>
@@ -188,6 +189,48 @@ TEST_P(LogConformanceTest, SubscriberSeesAppendsMadeAfterItSubscribed) {
   ASSERT_EQ(seen.size(), static_cast<size_t>(kCount));
   for (int i = 0; i < kCount; ++i) EXPECT_EQ(seen[i], absl::StrCat("v", i));
   EXPECT_EQ((*subscription)->position(), kCount);
+}
+
+TEST_P(LogConformanceTest, OneSubscriptionFollowsManyPartitions) {
+  ASSERT_TRUE(writer_->Append(kTopic, 0, Records("p0", 0, 3)).ok());  // before: from offset 1
+  auto reader = Reader();
+  auto subscription = reader->SubscribeMany({{kTopic, 0, 1}, {kTopic, 2, 0}});
+  ASSERT_TRUE(subscription.ok()) << subscription.status();
+  std::thread appender([&] {
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE(writer_->Append(kTopic, 2, {MakeRecord("p2", absl::StrCat("w", i))}).ok());
+      ASSERT_TRUE(writer_->Append(kTopic, 0, {MakeRecord("p0", absl::StrCat("v", 3 + i))}).ok());
+      ASSERT_TRUE(writer_->Append(kTopic, 1, {MakeRecord("p1", "not subscribed")}).ok());
+    }
+  });
+  std::map<int32_t, std::vector<std::string>> seen;
+  size_t total = 0;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (total < 42 && absl::Now() < deadline) {
+    auto batch = (*subscription)->Poll(5, absl::Seconds(1));
+    ASSERT_TRUE(batch.ok()) << batch.status();
+    for (const Record& record : *batch) {
+      EXPECT_EQ(record.topic, kTopic);
+      EXPECT_EQ(record.offset, static_cast<int64_t>(seen[record.partition].size()) +
+                                   (record.partition == 0 ? 1 : 0));
+      seen[record.partition].push_back(record.value);
+      ++total;
+    }
+  }
+  appender.join();
+  ASSERT_EQ(total, 42u);
+  EXPECT_EQ(seen.count(1), 0u);
+  ASSERT_EQ(seen[0].size(), 22u);
+  EXPECT_EQ(seen[0].front(), "v1");
+  EXPECT_EQ(seen[0].back(), "v22");
+  ASSERT_EQ(seen[2].size(), 20u);
+  EXPECT_EQ(seen[2].back(), "w19");
+
+  const auto read = reader->Read(kTopic, 2, 0, 1);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ((*read)[0].topic, kTopic);  // plain reads say where records are too
+  EXPECT_EQ((*read)[0].partition, 2);
+  EXPECT_EQ(reader->SubscribeMany({}).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(LogConformanceTest, SubscriptionResumesFromAnOffset) {

@@ -57,9 +57,9 @@ absl::StatusOr<int32_t> ReadPartitionCount(rocksdb::DB& db, absl::string_view to
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenOwned(const std::string& path,
-                                                                  const TopicSpec& spec,
-                                                                  size_t max_record_bytes) {
+absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenOwned(
+    const std::string& path, const TopicSpec& spec, size_t max_record_bytes,
+    std::shared_ptr<Activity> activity) {
   if (spec.partitions <= 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("topic ", spec.name, " needs a positive partition count"));
@@ -83,7 +83,8 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenOwned(const std::str
   }
   std::shared_ptr<TopicStore> store(new TopicStore(spec.name, spec.partitions, std::move(db),
                                                    /*owned=*/true, absl::ZeroDuration(),
-                                                   max_record_bytes, /*follower_dir=*/""));
+                                                   max_record_bytes, /*follower_dir=*/"",
+                                                   std::move(activity)));
   absl::MutexLock lock(&store->mu_);
   for (int32_t partition = 0; partition < spec.partitions; ++partition) {
     JL_ASSIGN_OR_RETURN(store->high_watermarks_[partition], store->StoredEnd(partition));
@@ -122,12 +123,13 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenFollower(
   }
   return std::shared_ptr<TopicStore>(new TopicStore(name, *partitions, std::move(db),
                                                     /*owned=*/false, follow_interval,
-                                                    /*max_record_bytes=*/0, follower_dir));
+                                                    /*max_record_bytes=*/0, follower_dir,
+                                                    /*activity=*/nullptr));
 }
 
 TopicStore::TopicStore(std::string name, int32_t partitions, std::unique_ptr<rocksdb::DB> db,
                        bool owned, absl::Duration follow_interval, size_t max_record_bytes,
-                       std::string follower_dir)
+                       std::string follower_dir, std::shared_ptr<Activity> activity)
     : name_(std::move(name)),
       partitions_(partitions),
       db_(std::move(db)),
@@ -135,6 +137,7 @@ TopicStore::TopicStore(std::string name, int32_t partitions, std::unique_ptr<roc
       follow_interval_(follow_interval),
       max_record_bytes_(max_record_bytes),
       follower_dir_(std::move(follower_dir)),
+      activity_(std::move(activity)),
       high_watermarks_(partitions, 0) {
   if (owned_) writer_ = std::thread([this] { WriterLoop(); });
 }
@@ -245,6 +248,7 @@ void TopicStore::CommitGroup(std::vector<PendingAppend> group) {
     high_watermarks_ = std::move(next);
     committed_.SignalAll();
   }
+  if (written.ok() && activity_ != nullptr) activity_->Signal();
   for (size_t i = 0; i < group.size(); ++i) {
     if (written.ok()) {
       group[i].done(results[i]);
@@ -319,6 +323,8 @@ absl::StatusOr<std::vector<Record>> TopicStore::Read(int32_t partition, int64_t 
                                               offset));
     }
     JL_ASSIGN_OR_RETURN(Record record, DecodeStoredRecord(View(it->value()), offset));
+    record.topic = name_;
+    record.partition = partition;
     records.push_back(std::move(record));
     ++expected;
   }

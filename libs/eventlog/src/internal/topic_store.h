@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "internal/activity.h"
 #include "jobledger/eventlog/event_log.h"
 #include "rocksdb/db.h"
 
@@ -19,9 +20,11 @@ namespace jobledger::eventlog::internal {
 class TopicStore {
  public:
   // Opens (creating if missing) the topic this process writes.
+  // `activity` is signalled after every commit.
   static absl::StatusOr<std::shared_ptr<TopicStore>> OpenOwned(const std::string& path,
                                                                const TopicSpec& spec,
-                                                               size_t max_record_bytes);
+                                                               size_t max_record_bytes,
+                                                               std::shared_ptr<Activity> activity);
   // Opens another process's topic as a RocksDB secondary instance that follows its writes.
   static absl::StatusOr<std::shared_ptr<TopicStore>> OpenFollower(const std::string& path,
                                                                   const std::string& name,
@@ -31,6 +34,7 @@ class TopicStore {
   TopicStore& operator=(const TopicStore&) = delete;
 
   const std::string& name() const { return name_; }
+  bool owned() const { return owned_; }
   int32_t partitions() const { return partitions_; }
 
   absl::StatusOr<AppendResult> Append(int32_t partition, std::vector<Record> records);
@@ -52,7 +56,8 @@ class TopicStore {
   };
 
   TopicStore(std::string name, int32_t partitions, std::unique_ptr<rocksdb::DB> db, bool owned,
-             absl::Duration follow_interval, size_t max_record_bytes, std::string follower_dir);
+             absl::Duration follow_interval, size_t max_record_bytes, std::string follower_dir,
+             std::shared_ptr<Activity> activity);
   absl::Status CheckPartition(int32_t partition) const;
   // The owner's writer thread: commits whatever was queued meanwhile as one synced WriteBatch.
   void WriterLoop();
@@ -69,6 +74,7 @@ class TopicStore {
   const absl::Duration follow_interval_;
   const size_t max_record_bytes_;
   const std::string follower_dir_;  // the secondary instance's private directory
+  const std::shared_ptr<Activity> activity_;
 
   absl::Mutex mu_;
   absl::CondVar committed_;  // signalled after every group commit, for waiting readers

@@ -22,6 +22,7 @@
 namespace jobledger::eventlog {
 
 namespace internal {
+class Activity;
 class TopicStore;
 }  // namespace internal
 
@@ -53,6 +54,10 @@ class EmbeddedLog final : public EventLog {
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(absl::string_view topic,
                                                           int32_t partition,
                                                           int64_t from_offset) override;
+  // Wakes as soon as any owned partition gets a record; followed topics are looked at every
+  // follow interval.
+  absl::StatusOr<std::unique_ptr<MultiSubscription>> SubscribeMany(
+      std::vector<StartPosition> starts) override;
 
  private:
   explicit EmbeddedLog(EmbeddedLogOptions options);
@@ -60,6 +65,7 @@ class EmbeddedLog final : public EventLog {
   absl::StatusOr<std::shared_ptr<internal::TopicStore>> Store(absl::string_view topic);
 
   const EmbeddedLogOptions options_;
+  const std::shared_ptr<internal::Activity> activity_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<internal::TopicStore>> stores_
       ABSL_GUARDED_BY(mu_);

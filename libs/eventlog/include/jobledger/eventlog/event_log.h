@@ -39,6 +39,25 @@ class Subscription {
   virtual int64_t position() const = 0;
 };
 
+// Where a reader of one partition starts: the first offset it will receive.
+struct StartPosition {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  friend bool operator==(const StartPosition&, const StartPosition&) = default;
+};
+
+// A reader of several partitions, of one or more topics, at once: what a projection consumes.
+// Not thread-safe: one consumer thread per subscription.
+class MultiSubscription {
+ public:
+  virtual ~MultiSubscription() = default;
+  // Up to `max_records` records from any of its partitions, each partition's in offset order,
+  // waiting up to `timeout` for the first. Records carry their topic and partition. The order
+  // between different partitions is unspecified.
+  virtual absl::StatusOr<std::vector<Record>> Poll(size_t max_records, absl::Duration timeout) = 0;
+};
+
 class EventLog {
  public:
   virtual ~EventLog() = default;
@@ -73,6 +92,11 @@ class EventLog {
   virtual absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(absl::string_view topic,
                                                                   int32_t partition,
                                                                   int64_t from_offset) = 0;
+
+  // Reads many partitions through one subscription. The default polls one Subscribe per
+  // partition in turn; backends override it to wait for whichever partition gets data first.
+  virtual absl::StatusOr<std::unique_ptr<MultiSubscription>> SubscribeMany(
+      std::vector<StartPosition> starts);
 };
 
 }  // namespace jobledger::eventlog

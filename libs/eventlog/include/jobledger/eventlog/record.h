@@ -20,7 +20,9 @@ struct Record {
   std::string key;
   std::string value;
   std::vector<Header> headers;
-  // Set by the log on read: position in the partition and append time.
+  // Set by the log on read: where the record is, and when it was appended.
+  std::string topic;
+  int32_t partition = -1;
   int64_t offset = -1;
   absl::Time timestamp = absl::InfinitePast();
 
