@@ -1,6 +1,9 @@
 // The projection store on RocksDB: rows, offsets and dead letters in three column families.
 #include "jobledger/projection/store.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -145,6 +148,11 @@ absl::Status ProjectionStore::Close() {
   }
   const absl::Status closed = FromRocksDb(db_->Close(), absl::StrCat("close ", path_));
   db_.reset();
+  if (remove_when_closed_) {
+    std::error_code error;
+    std::filesystem::remove_all(path_, error);
+    if (error) return absl::UnavailableError(absl::StrCat("remove ", path_, ": ", error.message()));
+  }
   return closed;
 }
 

@@ -2,6 +2,7 @@
 // letters, always written together in one atomic batch (the exact checkpoint).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -77,6 +78,8 @@ class ProjectionStore final : public StateReader {
   absl::Status SetInfo(absl::string_view name, absl::string_view value);
 
   const std::string& path() const { return path_; }
+  // Deletes the store's directory when it is closed (a store that was replaced or abandoned).
+  void RemoveWhenClosed() { remove_when_closed_ = true; }
   // Flushes and closes; idempotent. Further use is an error.
   absl::Status Close();
 
@@ -86,6 +89,7 @@ class ProjectionStore final : public StateReader {
                   std::vector<rocksdb::ColumnFamilyHandle*> handles);
 
   const std::string path_;
+  std::atomic<bool> remove_when_closed_{false};
   std::unique_ptr<rocksdb::DB> db_;
   rocksdb::ColumnFamilyHandle* rows_ = nullptr;
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;

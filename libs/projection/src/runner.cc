@@ -1,0 +1,528 @@
+// The projection runtime: one thread per projection applies polled batches to the serving store
+// (and to a store being rebuilt), each batch committed with its offsets in one write.
+#include "jobledger/projection/runner.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "jobledger/common/status.h"
+#include "jobledger/eventlog/envelope_codec.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/gauge.h"
+#include "prometheus/registry.h"
+
+namespace jobledger::projection {
+namespace {
+
+constexpr char kCurrentFile[] = "CURRENT";
+
+bool IsValidName(absl::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+// Store directories are named v<version>-<generation>, e.g. v3-0002.
+bool ParseStoreName(absl::string_view name, int32_t& version, int& generation) {
+  if (!absl::ConsumePrefix(&name, "v")) return false;
+  const size_t dash = name.find('-');
+  return dash != absl::string_view::npos && absl::SimpleAtoi(name.substr(0, dash), &version) &&
+         absl::SimpleAtoi(name.substr(dash + 1), &generation);
+}
+
+int64_t Sum(const std::map<TopicPartition, int64_t>& offsets) {
+  int64_t sum = 0;
+  for (const auto& [partition, offset] : offsets) sum += offset;
+  return sum;
+}
+
+// Write a file's whole content durably, replacing it atomically.
+absl::Status WriteFileAtomically(const std::filesystem::path& path, absl::string_view content) {
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return absl::UnavailableError(absl::StrCat("cannot write ", temporary.string()));
+  const bool written =
+      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+      ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot replace ", path.string()));
+  }
+  const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);  // make the rename itself durable
+    ::close(dir);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+struct ProjectionRunner::Target {
+  std::string store_name;
+  std::shared_ptr<ProjectionStore> store;
+  // Only the runner thread touches the subscription; applied is read by others under mu_.
+  std::unique_ptr<eventlog::MultiSubscription> subscription;
+  std::map<TopicPartition, int64_t> applied;
+  bool applying = true;  // false: an older version's store, kept serving until its replacement
+};
+
+struct ProjectionRunner::Metrics {
+  prometheus::Counter* applied = nullptr;
+  prometheus::Counter* errors = nullptr;
+  prometheus::Counter* dead_letters = nullptr;
+  prometheus::Gauge* lag = nullptr;
+  prometheus::Gauge* rebuild_progress = nullptr;
+  prometheus::Family<prometheus::Gauge>* last_offset_family = nullptr;
+  std::map<TopicPartition, prometheus::Gauge*> last_offset;
+  std::string projection;
+
+  void SetLastOffset(const TopicPartition& partition, int64_t next_offset) {
+    auto [it, added] = last_offset.try_emplace(partition, nullptr);
+    if (added) {
+      it->second = &last_offset_family->Add({{"projection", projection},
+                                             {"topic", partition.first},
+                                             {"partition", absl::StrCat(partition.second)}});
+    }
+    it->second->Set(static_cast<double>(next_offset - 1));
+  }
+};
+
+ProjectionRunner::ProjectionRunner(const Projection& projection, RunnerOptions options)
+    : projection_(projection),
+      options_(std::move(options)),
+      root_((std::filesystem::path(options_.directory) / projection.name()).string()) {}
+
+absl::StatusOr<std::unique_ptr<ProjectionRunner>> ProjectionRunner::Start(
+    const Projection& projection, RunnerOptions options) {
+  if (!IsValidName(projection.name())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("projection name \"", projection.name(), "\" must be [a-z0-9_]+"));
+  }
+  if (projection.version() < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("projection ", projection.name(), " needs a version of at least 1"));
+  }
+  if (projection.topics().empty() || options.log == nullptr || options.directory.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("projection ", projection.name(), " needs topics, a log and a directory"));
+  }
+  std::unique_ptr<ProjectionRunner> runner(new ProjectionRunner(projection, std::move(options)));
+  JL_RETURN_IF_ERROR(runner->Open());
+  runner->thread_ = std::thread([raw = runner.get()] { raw->Loop(); });
+  return runner;
+}
+
+ProjectionRunner::~ProjectionRunner() { Stop().IgnoreError(); }
+
+absl::Status ProjectionRunner::Open() {
+  std::error_code error;
+  std::filesystem::create_directories(root_, error);
+  if (error) return absl::UnavailableError(absl::StrCat("cannot create ", root_));
+
+  std::string current;
+  std::ifstream(std::filesystem::path(root_) / kCurrentFile) >> current;
+  int32_t current_version = 0;
+  int current_generation = 0;
+  const bool have_current = ParseStoreName(current, current_version, current_generation) &&
+                            std::filesystem::exists(std::filesystem::path(root_) / current);
+  // Anything else here is a rebuild that a crash interrupted: start over rather than resume.
+  for (const auto& entry : std::filesystem::directory_iterator(root_, error)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory() && name != current) std::filesystem::remove_all(entry.path(), error);
+  }
+
+  absl::MutexLock lock(&mu_);
+  generation_ = have_current ? current_generation : 0;
+  if (!have_current) {
+    const std::string name = NextStoreName();
+    JL_ASSIGN_OR_RETURN(live_, OpenTarget(name, /*remove_on_failure=*/true));
+    JL_RETURN_IF_ERROR(WriteCurrent(name));
+  } else {
+    JL_ASSIGN_OR_RETURN(live_, OpenTarget(current, /*remove_on_failure=*/false));
+    if (current_version != projection_.version()) {
+      live_->applying = false;  // its writer code is gone; it only serves until replaced
+      JL_ASSIGN_OR_RETURN(building_, OpenTarget(NextStoreName(), /*remove_on_failure=*/true));
+    }
+  }
+
+  if (options_.metrics != nullptr) {
+    metrics_ = std::make_unique<Metrics>();
+    metrics_->projection = projection_.name();
+    const prometheus::Labels labels = {{"projection", projection_.name()}};
+    auto& registry = *options_.metrics;
+    metrics_->applied = &prometheus::BuildCounter()
+                             .Name("jobledger_projection_events_applied_total")
+                             .Help("Events applied to a projection")
+                             .Register(registry)
+                             .Add(labels);
+    metrics_->errors = &prometheus::BuildCounter()
+                            .Name("jobledger_projection_errors_total")
+                            .Help("Failed polls, commits and handler calls of a projection")
+                            .Register(registry)
+                            .Add(labels);
+    metrics_->dead_letters = &prometheus::BuildCounter()
+                                  .Name("jobledger_projection_dead_letters_total")
+                                  .Help("Events a projection could not apply, kept as dead letters")
+                                  .Register(registry)
+                                  .Add(labels);
+    metrics_->lag = &prometheus::BuildGauge()
+                         .Name("jobledger_projection_lag_events")
+                         .Help("Records in the log not yet applied to the serving store")
+                         .Register(registry)
+                         .Add(labels);
+    metrics_->rebuild_progress = &prometheus::BuildGauge()
+                                      .Name("jobledger_projection_rebuild_progress_ratio")
+                                      .Help("Share of the log a running rebuild has applied")
+                                      .Register(registry)
+                                      .Add(labels);
+    metrics_->last_offset_family = &prometheus::BuildGauge()
+                                        .Name("jobledger_projection_last_applied_offset")
+                                        .Help("Offset of the last record applied, per partition")
+                                        .Register(registry);
+  }
+  return absl::OkStatus();
+}
+
+std::string ProjectionRunner::NextStoreName() const {
+  // Called with mu_ held by every caller; generation_ is advanced by the caller's OpenTarget use.
+  return absl::StrFormat("v%d-%04d", projection_.version(), generation_ + 1);
+}
+
+absl::StatusOr<std::unique_ptr<ProjectionRunner::Target>> ProjectionRunner::OpenTarget(
+    const std::string& store_name, bool remove_on_failure) {
+  int32_t version = 0;
+  int generation = 0;
+  if (ParseStoreName(store_name, version, generation)) {
+    generation_ = std::max(generation_, generation);
+  }
+  auto target = std::make_unique<Target>();
+  target->store_name = store_name;
+  StoreOptions store_options;
+  store_options.path = (std::filesystem::path(root_) / store_name).string();
+  store_options.block_cache = options_.block_cache;
+  auto store = ProjectionStore::Open(store_options);
+  if (!store.ok()) {
+    if (remove_on_failure) {
+      std::error_code ignored;
+      std::filesystem::remove_all(store_options.path, ignored);
+    }
+    return store.status();
+  }
+  target->store = std::move(*store);
+  JL_ASSIGN_OR_RETURN(target->applied, target->store->CommittedOffsets());
+  return target;
+}
+
+absl::Status ProjectionRunner::WriteCurrent(const std::string& store_name) const {
+  return WriteFileAtomically(std::filesystem::path(root_) / kCurrentFile, store_name + "\n");
+}
+
+absl::StatusOr<std::map<TopicPartition, int64_t>> ProjectionRunner::HighWatermarks() const {
+  std::map<TopicPartition, int64_t> watermarks;
+  for (const std::string& topic : projection_.topics()) {
+    JL_ASSIGN_OR_RETURN(const int32_t partitions, options_.log->PartitionCount(topic));
+    for (int32_t partition = 0; partition < partitions; ++partition) {
+      const TopicPartition key{topic, partition};
+      JL_ASSIGN_OR_RETURN(watermarks[key], options_.log->HighWatermark(topic, partition));
+    }
+  }
+  return watermarks;
+}
+
+absl::Status ProjectionRunner::EnsureSubscribed(Target& target, bool live) {
+  if (target.subscription != nullptr) return absl::OkStatus();
+  // Topics may not exist yet when their owning service starts later: this is retried.
+  JL_ASSIGN_OR_RETURN(const auto watermarks, HighWatermarks());
+  std::vector<eventlog::StartPosition> starts;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [partition, high_watermark] : watermarks) {
+      const int64_t offset = target.applied.try_emplace(partition, 0).first->second;
+      starts.push_back({partition.first, partition.second, offset});
+    }
+    high_watermarks_ = watermarks;
+    if (live && start_watermarks_.empty()) start_watermarks_ = watermarks;
+    if (!live) rebuild_total_ = Sum(watermarks);
+  }
+  JL_ASSIGN_OR_RETURN(target.subscription, options_.log->SubscribeMany(std::move(starts)));
+  return absl::OkStatus();
+}
+
+void ProjectionRunner::Loop() {
+  while (true) {
+    Target* live = nullptr;
+    Target* building = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      if (rebuild_requested_ && building_ == nullptr) {
+        auto target = OpenTarget(NextStoreName(), /*remove_on_failure=*/true);
+        if (target.ok()) building_ = std::move(*target);
+        last_error_ = target.status();
+      }
+      rebuild_requested_ = false;
+      live = live_.get();  // only this thread replaces the targets, so the pointers stay valid
+      building = building_.get();
+    }
+    bool worked = false;
+    if (live->applying)
+      worked |= StepOrReset(*live, /*live=*/true,
+                            building != nullptr ? absl::ZeroDuration() : options_.idle_wait);
+    if (building != nullptr) {
+      const bool built = StepOrReset(*building, /*live=*/false, absl::ZeroDuration());
+      worked |= built;
+      if (!built) {
+        const absl::Status finished = FinishRebuildIfCaughtUp();
+        if (!finished.ok()) RecordError(finished);
+      }
+    }
+    if (!worked) {
+      // Nothing came in: wait a little (a Stop or Rebuild request ends the wait at once).
+      absl::MutexLock lock(&mu_);
+      const auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || rebuild_requested_;
+      };
+      if (building == nullptr && live->applying && live->subscription != nullptr) {
+        // The poll above already waited.
+      } else {
+        mu_.AwaitWithTimeout(absl::Condition(&woken), options_.idle_wait);
+      }
+    }
+    if (absl::Now() - last_lag_refresh_ >= options_.lag_interval) RefreshLag();
+  }
+}
+
+bool ProjectionRunner::StepOrReset(Target& target, bool live, absl::Duration wait) {
+  absl::Status status = EnsureSubscribed(target, live);
+  if (status.ok()) {
+    auto worked = Step(target, live, wait);
+    if (worked.ok()) return *worked;
+    status = worked.status();
+  }
+  // The subscription may have moved past records that were not committed: start it again from
+  // what the store holds.
+  target.subscription.reset();
+  RecordError(status);
+  return false;
+}
+
+void ProjectionRunner::RecordError(const absl::Status& status) {
+  if (status.ok()) return;
+  if (metrics_ != nullptr) metrics_->errors->Increment();
+  absl::MutexLock lock(&mu_);
+  last_error_ = status;
+}
+
+absl::StatusOr<bool> ProjectionRunner::Step(Target& target, bool live, absl::Duration wait) {
+  JL_ASSIGN_OR_RETURN(std::vector<eventlog::Record> records,
+                      target.subscription->Poll(options_.max_batch_events, wait));
+  if (records.empty()) return false;
+  std::unique_ptr<Transaction> transaction = target.store->Begin();
+  std::map<TopicPartition, int64_t> advanced;
+  int64_t dead_letters = 0;
+  for (const eventlog::Record& record : records) {
+    ApplyRecord(record, *transaction, dead_letters);
+    advanced[{record.topic, record.partition}] = record.offset + 1;
+  }
+  for (const auto& [partition, next_offset] : advanced) {
+    transaction->SetOffset(partition, next_offset);
+  }
+  JL_RETURN_IF_ERROR(target.store->Commit(*transaction));
+  if (metrics_ != nullptr) {
+    metrics_->applied->Increment(static_cast<double>(records.size()));
+    metrics_->dead_letters->Increment(static_cast<double>(dead_letters));
+    if (live) {
+      for (const auto& [partition, next_offset] : advanced) {
+        metrics_->SetLastOffset(partition, next_offset);
+      }
+    }
+  }
+  absl::MutexLock lock(&mu_);  // waiters in WaitFor re-check when this is released
+  for (const auto& [partition, next_offset] : advanced) target.applied[partition] = next_offset;
+  if (live) dead_letters_ += dead_letters;
+  return true;
+}
+
+void ProjectionRunner::ApplyRecord(const eventlog::Record& record, Transaction& transaction,
+                                   int64_t& dead_letters) {
+  v1::DeadLetter dead_letter;
+  auto event = eventlog::DecodeEvent(record);
+  if (event.ok()) {
+    transaction.SetSavePoint();
+    const EventPosition position{record.topic, record.partition, record.offset, record.timestamp};
+    const absl::Status applied = projection_.Apply(*event, position, transaction);
+    if (applied.ok()) return;
+    transaction.RollbackToSavePoint();
+    dead_letter.set_event_id(event->envelope().event_id());
+    dead_letter.set_event_type(event->envelope().type());
+    dead_letter.set_reason(applied.ToString());
+  } else {
+    dead_letter.set_reason(event.status().ToString());
+  }
+  dead_letter.set_topic(record.topic);
+  dead_letter.set_partition(record.partition);
+  dead_letter.set_offset(record.offset);
+  dead_letter.set_recorded_at_ms(absl::ToUnixMillis(record.timestamp));
+  transaction.AddDeadLetter(dead_letter);
+  ++dead_letters;
+}
+
+absl::Status ProjectionRunner::FinishRebuildIfCaughtUp() {
+  Target* building = nullptr;
+  {
+    absl::MutexLock lock(&mu_);
+    building = building_.get();
+  }
+  if (building == nullptr || building->subscription == nullptr) return absl::OkStatus();
+  JL_ASSIGN_OR_RETURN(const auto watermarks, HighWatermarks());
+  {
+    absl::MutexLock lock(&mu_);
+    high_watermarks_ = watermarks;
+    for (const auto& [partition, high_watermark] : watermarks) {
+      const auto it = building->applied.find(partition);
+      if (it == building->applied.end() || it->second < high_watermark) return absl::OkStatus();
+    }
+  }
+  // Caught up: make the new store the current one on disk first, then in memory.
+  JL_RETURN_IF_ERROR(WriteCurrent(building->store_name));
+  absl::MutexLock lock(&mu_);
+  live_->store->RemoveWhenClosed();  // closed and deleted once no query holds it any more
+  live_ = std::move(building_);
+  live_->applying = true;
+  start_watermarks_ = watermarks;
+  if (metrics_ != nullptr) metrics_->rebuild_progress->Set(0);
+  return absl::OkStatus();
+}
+
+void ProjectionRunner::RefreshLag() {
+  last_lag_refresh_ = absl::Now();
+  auto watermarks = HighWatermarks();
+  if (!watermarks.ok()) return RecordError(watermarks.status());
+  absl::MutexLock lock(&mu_);
+  high_watermarks_ = *watermarks;
+  if (metrics_ == nullptr) return;
+  int64_t lag = 0;
+  for (const auto& [partition, high_watermark] : *watermarks) {
+    const auto it = live_->applied.find(partition);
+    lag += high_watermark - (it == live_->applied.end() ? 0 : it->second);
+  }
+  metrics_->lag->Set(static_cast<double>(lag));
+  if (building_ != nullptr && rebuild_total_ > 0) {
+    metrics_->rebuild_progress->Set(static_cast<double>(Sum(building_->applied)) /
+                                    static_cast<double>(rebuild_total_));
+  }
+}
+
+absl::Status ProjectionRunner::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopped_) return absl::OkStatus();
+    stopped_ = true;
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+  absl::MutexLock lock(&mu_);
+  absl::Status status;
+  if (building_ != nullptr) {
+    building_->store->RemoveWhenClosed();  // an unfinished rebuild is started over next time
+    building_->subscription.reset();
+    building_->store.reset();
+    building_.reset();
+  }
+  if (live_ != nullptr) {
+    live_->subscription.reset();
+    // Queries still holding the store keep it open; the last one closes it.
+    live_->store.reset();
+  }
+  return status;
+}
+
+bool ProjectionRunner::caught_up() const {
+  absl::MutexLock lock(&mu_);
+  if (!live_->applying || start_watermarks_.empty()) return false;
+  for (const auto& [partition, high_watermark] : start_watermarks_) {
+    const auto it = live_->applied.find(partition);
+    if (it == live_->applied.end() || it->second < high_watermark) return false;
+  }
+  return true;
+}
+
+absl::Status ProjectionRunner::WaitFor(const LogPosition& position, absl::Time deadline) const {
+  const std::vector<std::string> topics = projection_.topics();
+  if (std::find(topics.begin(), topics.end(), position.topic) == topics.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("projection ", projection_.name(), " does not read topic ", position.topic));
+  }
+  const TopicPartition partition{position.topic, position.partition};
+  absl::MutexLock lock(&mu_);
+  const auto applied = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (stopping_) return true;
+    const auto it = live_->applied.find(partition);
+    return live_->applying && it != live_->applied.end() && it->second > position.offset;
+  };
+  mu_.AwaitWithDeadline(absl::Condition(&applied), deadline);
+  if (stopping_) return absl::UnavailableError("projection is stopping");
+  if (!applied()) {
+    const auto it = live_->applied.find(partition);
+    return absl::DeadlineExceededError(absl::StrCat(
+        "projection ", projection_.name(), " has applied ", position.topic, "/", position.partition,
+        " up to offset ", it == live_->applied.end() ? -1 : it->second - 1, "; offset ",
+        position.offset, " not yet"));
+  }
+  return absl::OkStatus();
+}
+
+std::shared_ptr<const ProjectionStore> ProjectionRunner::store() const {
+  absl::MutexLock lock(&mu_);
+  return live_->store;
+}
+
+absl::Status ProjectionRunner::Rebuild() {
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return absl::FailedPreconditionError("projection is stopping");
+  if (building_ != nullptr || rebuild_requested_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("projection ", projection_.name(), " is already rebuilding"));
+  }
+  rebuild_requested_ = true;
+  return absl::OkStatus();
+}
+
+ProjectionStatus ProjectionRunner::status() const {
+  ProjectionStatus status;
+  status.name = projection_.name();
+  status.version = projection_.version();
+  status.caught_up = caught_up();
+  absl::MutexLock lock(&mu_);
+  status.store_path = live_->store != nullptr ? live_->store->path() : "";
+  status.applied = live_->applied;
+  status.high_watermarks = high_watermarks_;
+  for (const auto& [partition, high_watermark] : high_watermarks_) {
+    const auto it = live_->applied.find(partition);
+    status.lag += high_watermark - (it == live_->applied.end() ? 0 : it->second);
+  }
+  status.rebuilding = building_ != nullptr || rebuild_requested_;
+  if (building_ != nullptr && rebuild_total_ > 0) {
+    status.rebuild_progress =
+        static_cast<double>(Sum(building_->applied)) / static_cast<double>(rebuild_total_);
+  }
+  status.dead_letters = dead_letters_;
+  status.last_error = last_error_;
+  return status;
+}
+
+}  // namespace jobledger::projection
