@@ -2,12 +2,9 @@
 // (and to a store being rebuilt), each batch committed with its offsets in one write.
 #include "jobledger/projection/runner.h"
 
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 #include <vector>
 
@@ -18,7 +15,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "jobledger/common/status.h"
-#include "jobledger/eventlog/envelope_codec.h"
+#include "internal/apply.h"
+#include "internal/layout.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
@@ -27,46 +25,16 @@
 namespace jobledger::projection {
 namespace {
 
-constexpr char kCurrentFile[] = "CURRENT";
-
 bool IsValidName(absl::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
 }
 
-// Store directories are named v<version>-<generation>, e.g. v3-0002.
-bool ParseStoreName(absl::string_view name, int32_t& version, int& generation) {
-  if (!absl::ConsumePrefix(&name, "v")) return false;
-  const size_t dash = name.find('-');
-  return dash != absl::string_view::npos && absl::SimpleAtoi(name.substr(0, dash), &version) &&
-         absl::SimpleAtoi(name.substr(dash + 1), &generation);
-}
-
 int64_t Sum(const std::map<TopicPartition, int64_t>& offsets) {
   int64_t sum = 0;
   for (const auto& [partition, offset] : offsets) sum += offset;
   return sum;
-}
-
-// Write a file's whole content durably, replacing it atomically.
-absl::Status WriteFileAtomically(const std::filesystem::path& path, absl::string_view content) {
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("cannot write ", temporary.string()));
-  const bool written =
-      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-      ::fsync(fd) == 0;
-  ::close(fd);
-  if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
-    return absl::UnavailableError(absl::StrCat("cannot replace ", path.string()));
-  }
-  const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir >= 0) {
-    ::fsync(dir);  // make the rename itself durable
-    ::close(dir);
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -133,27 +101,24 @@ absl::Status ProjectionRunner::Open() {
   std::filesystem::create_directories(root_, error);
   if (error) return absl::UnavailableError(absl::StrCat("cannot create ", root_));
 
-  std::string current;
-  std::ifstream(std::filesystem::path(root_) / kCurrentFile) >> current;
-  int32_t current_version = 0;
-  int current_generation = 0;
-  const bool have_current = ParseStoreName(current, current_version, current_generation) &&
-                            std::filesystem::exists(std::filesystem::path(root_) / current);
+  const std::optional<internal::StoreName> current = internal::ReadCurrent(root_);
   // Anything else here is a rebuild that a crash interrupted: start over rather than resume.
   for (const auto& entry : std::filesystem::directory_iterator(root_, error)) {
     const std::string name = entry.path().filename().string();
-    if (entry.is_directory() && name != current) std::filesystem::remove_all(entry.path(), error);
+    if (entry.is_directory() && (!current.has_value() || name != current->ToString())) {
+      std::filesystem::remove_all(entry.path(), error);
+    }
   }
 
   absl::MutexLock lock(&mu_);
-  generation_ = have_current ? current_generation : 0;
-  if (!have_current) {
+  generation_ = current.has_value() ? current->generation : 0;
+  if (!current.has_value()) {
     const std::string name = NextStoreName();
     JL_ASSIGN_OR_RETURN(live_, OpenTarget(name, /*remove_on_failure=*/true));
     JL_RETURN_IF_ERROR(WriteCurrent(name));
   } else {
-    JL_ASSIGN_OR_RETURN(live_, OpenTarget(current, /*remove_on_failure=*/false));
-    if (current_version != projection_.version()) {
+    JL_ASSIGN_OR_RETURN(live_, OpenTarget(current->ToString(), /*remove_on_failure=*/false));
+    if (current->version != projection_.version()) {
       live_->applying = false;  // its writer code is gone; it only serves until replaced
       JL_ASSIGN_OR_RETURN(building_, OpenTarget(NextStoreName(), /*remove_on_failure=*/true));
     }
@@ -198,16 +163,14 @@ absl::Status ProjectionRunner::Open() {
 }
 
 std::string ProjectionRunner::NextStoreName() const {
-  // Called with mu_ held by every caller; generation_ is advanced by the caller's OpenTarget use.
-  return absl::StrFormat("v%d-%04d", projection_.version(), generation_ + 1);
+  // Every caller holds mu_; OpenTarget then advances generation_ past the name it opens.
+  return internal::StoreName{projection_.version(), generation_ + 1}.ToString();
 }
 
 absl::StatusOr<std::unique_ptr<ProjectionRunner::Target>> ProjectionRunner::OpenTarget(
     const std::string& store_name, bool remove_on_failure) {
-  int32_t version = 0;
-  int generation = 0;
-  if (ParseStoreName(store_name, version, generation)) {
-    generation_ = std::max(generation_, generation);
+  if (const auto parsed = internal::StoreName::Parse(store_name); parsed.has_value()) {
+    generation_ = std::max(generation_, parsed->generation);
   }
   auto target = std::make_unique<Target>();
   target->store_name = store_name;
@@ -228,7 +191,9 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner::Target>> ProjectionRunner::Open
 }
 
 absl::Status ProjectionRunner::WriteCurrent(const std::string& store_name) const {
-  return WriteFileAtomically(std::filesystem::path(root_) / kCurrentFile, store_name + "\n");
+  const std::optional<internal::StoreName> parsed = internal::StoreName::Parse(store_name);
+  if (!parsed.has_value()) return absl::InternalError("bad store name " + store_name);
+  return internal::WriteCurrent(root_, *parsed);
 }
 
 absl::StatusOr<std::map<TopicPartition, int64_t>> ProjectionRunner::HighWatermarks() const {
@@ -332,15 +297,9 @@ absl::StatusOr<bool> ProjectionRunner::Step(Target& target, bool live, absl::Dur
                       target.subscription->Poll(options_.max_batch_events, wait));
   if (records.empty()) return false;
   std::unique_ptr<Transaction> transaction = target.store->Begin();
-  std::map<TopicPartition, int64_t> advanced;
-  int64_t dead_letters = 0;
-  for (const eventlog::Record& record : records) {
-    ApplyRecord(record, *transaction, dead_letters);
-    advanced[{record.topic, record.partition}] = record.offset + 1;
-  }
-  for (const auto& [partition, next_offset] : advanced) {
-    transaction->SetOffset(partition, next_offset);
-  }
+  const internal::AppliedBatch applied = internal::ApplyRecords(projection_, records, *transaction);
+  const std::map<TopicPartition, int64_t>& advanced = applied.next_offsets;
+  const int64_t dead_letters = applied.dead_letters;
   JL_RETURN_IF_ERROR(target.store->Commit(*transaction));
   if (metrics_ != nullptr) {
     metrics_->applied->Increment(static_cast<double>(records.size()));
@@ -355,30 +314,6 @@ absl::StatusOr<bool> ProjectionRunner::Step(Target& target, bool live, absl::Dur
   for (const auto& [partition, next_offset] : advanced) target.applied[partition] = next_offset;
   if (live) dead_letters_ += dead_letters;
   return true;
-}
-
-void ProjectionRunner::ApplyRecord(const eventlog::Record& record, Transaction& transaction,
-                                   int64_t& dead_letters) {
-  v1::DeadLetter dead_letter;
-  auto event = eventlog::DecodeEvent(record);
-  if (event.ok()) {
-    transaction.SetSavePoint();
-    const EventPosition position{record.topic, record.partition, record.offset, record.timestamp};
-    const absl::Status applied = projection_.Apply(*event, position, transaction);
-    if (applied.ok()) return;
-    transaction.RollbackToSavePoint();
-    dead_letter.set_event_id(event->envelope().event_id());
-    dead_letter.set_event_type(event->envelope().type());
-    dead_letter.set_reason(applied.ToString());
-  } else {
-    dead_letter.set_reason(event.status().ToString());
-  }
-  dead_letter.set_topic(record.topic);
-  dead_letter.set_partition(record.partition);
-  dead_letter.set_offset(record.offset);
-  dead_letter.set_recorded_at_ms(absl::ToUnixMillis(record.timestamp));
-  transaction.AddDeadLetter(dead_letter);
-  ++dead_letters;
 }
 
 absl::Status ProjectionRunner::FinishRebuildIfCaughtUp() {

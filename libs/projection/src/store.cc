@@ -124,9 +124,11 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  JL_RETURN_IF_ERROR(
-      FromRocksDb(rocksdb::DB::Open(db_options, options.path, families, &handles, &raw),
-                  absl::StrCat("open projection store ", options.path)));
+  const rocksdb::Status opened =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, options.path, families, &handles, &raw)
+          : rocksdb::DB::Open(db_options, options.path, families, &handles, &raw);
+  JL_RETURN_IF_ERROR(FromRocksDb(opened, absl::StrCat("open projection store ", options.path)));
   return std::unique_ptr<ProjectionStore>(
       new ProjectionStore(options.path, std::unique_ptr<rocksdb::DB>(raw), std::move(handles)));
 }

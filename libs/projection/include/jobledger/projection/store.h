@@ -26,6 +26,8 @@ struct StoreOptions {
   std::string path;
   // Shared, bounded block cache (nullptr: RocksDB's default per store).
   std::shared_ptr<rocksdb::Cache> block_cache;
+  // Open without taking the write lock, as of now, for inspection while a service runs.
+  bool read_only = false;
 };
 
 class ProjectionStore;

@@ -1,0 +1,25 @@
+// Applying log records to a projection inside one transaction: shared by the runner and the
+// offline tools, so that both build byte-identical stores.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "jobledger/eventlog/record.h"
+#include "jobledger/projection/projection.h"
+#include "jobledger/projection/store.h"
+
+namespace jobledger::projection::internal {
+
+struct AppliedBatch {
+  std::map<TopicPartition, int64_t> next_offsets;  // per partition, after this batch
+  int64_t dead_letters = 0;
+};
+
+// Applies `records` to `transaction` and sets the offsets they advance; an event that does not
+// decode or that the projection refuses becomes a dead letter with the reason, its writes undone.
+AppliedBatch ApplyRecords(const Projection& projection,
+                          const std::vector<eventlog::Record>& records, Transaction& transaction);
+
+}  // namespace jobledger::projection::internal
