@@ -2,7 +2,6 @@
 // (and to a store being rebuilt), each batch committed with its offsets in one write.
 #include "jobledger/projection/runner.h"
 
-
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
@@ -14,9 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
-#include "jobledger/common/status.h"
 #include "internal/apply.h"
 #include "internal/layout.h"
+#include "jobledger/common/status.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"

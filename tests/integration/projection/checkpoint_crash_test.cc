@@ -35,9 +35,9 @@ TEST(CheckpointCrash, StateAfterManySigkillsEqualsACleanRebuild) {
       std::vector<eventlog::Record> records;
       for (int i = 0; i < 100; ++i) {
         const std::string aggregate = absl::StrCat("p", partition, "-a", i % 17);
-        records.push_back(testing::MakeEventRecord(
-            "t", aggregate, ++sequences[aggregate],
-            i % 97 == 5 ? testing::kPoisonType : "test.v1.Ping"));
+        records.push_back(
+            testing::MakeEventRecord("t", aggregate, ++sequences[aggregate],
+                                     i % 97 == 5 ? testing::kPoisonType : "test.v1.Ping"));
       }
       ASSERT_TRUE(log->Append(testing::kTopic, partition, std::move(records)).ok());
     }
@@ -47,7 +47,8 @@ TEST(CheckpointCrash, StateAfterManySigkillsEqualsACleanRebuild) {
   const std::string projections = dir.Sub("projections");
   int kills = 0;
   for (int round = 0; round < 20; ++round) {
-    auto child = ChildProcess::Spawn({JL_PROJECTION_CHILD_PATH, log_options.directory, projections});
+    auto child =
+        ChildProcess::Spawn({JL_PROJECTION_CHILD_PATH, log_options.directory, projections});
     ASSERT_TRUE(child.ok());
     const int lines = 1 + static_cast<int>(random() % 6);
     bool finished = false;
@@ -85,8 +86,8 @@ TEST(CheckpointCrash, StateAfterManySigkillsEqualsACleanRebuild) {
   options.log = log.get();
   auto clean = ProjectionRunner::Start(projection, options);
   ASSERT_TRUE(clean.ok());
-  ASSERT_TRUE(jobledger::testing::WaitUntil([&] { return (*clean)->caught_up(); },
-                                            absl::Seconds(60)));
+  ASSERT_TRUE(
+      jobledger::testing::WaitUntil([&] { return (*clean)->caught_up(); }, absl::Seconds(60)));
   EXPECT_EQ(*(*survivor)->Checksum(), *(*clean)->store()->Checksum());
   EXPECT_EQ(*(*survivor)->CommittedOffsets(), *(*clean)->store()->CommittedOffsets());
   EXPECT_EQ((*survivor)->DeadLetters(1000)->size(), (*clean)->store()->DeadLetters(1000)->size());

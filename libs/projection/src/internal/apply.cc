@@ -13,8 +13,7 @@ bool ApplyRecord(const Projection& projection, const eventlog::Record& record,
   auto event = eventlog::DecodeEvent(record);
   if (event.ok()) {
     transaction.SetSavePoint();
-    const EventPosition position{record.topic, record.partition, record.offset,
-                                 record.timestamp};
+    const EventPosition position{record.topic, record.partition, record.offset, record.timestamp};
     const absl::Status applied = projection.Apply(*event, position, transaction);
     if (applied.ok()) return true;
     transaction.RollbackToSavePoint();

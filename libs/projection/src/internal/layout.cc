@@ -16,9 +16,7 @@ namespace jobledger::projection::internal {
 
 constexpr char kCurrentFile[] = "CURRENT";
 
-std::string StoreName::ToString() const {
-  return absl::StrFormat("v%d-%04d", version, generation);
-}
+std::string StoreName::ToString() const { return absl::StrFormat("v%d-%04d", version, generation); }
 
 std::optional<StoreName> StoreName::Parse(absl::string_view name) {
   StoreName parsed;
@@ -49,9 +47,9 @@ absl::Status WriteCurrent(const std::string& projection_root, const StoreName& s
   const std::string content = store.ToString() + "\n";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return absl::UnavailableError(absl::StrCat("cannot write ", temporary.string()));
-  const bool written = ::write(fd, content.data(), content.size()) ==
-                           static_cast<ssize_t>(content.size()) &&
-                       ::fsync(fd) == 0;
+  const bool written =
+      ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+      ::fsync(fd) == 0;
   ::close(fd);
   if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
     return absl::UnavailableError(absl::StrCat("cannot replace ", path.string()));

@@ -41,8 +41,7 @@ struct VerifyResult {
 // Rebuilds the projection into a temporary directory up to exactly the offsets the live store has
 // applied, and compares the two checksums. Read-only towards the live store.
 absl::StatusOr<VerifyResult> VerifyProjection(const Projection& projection,
-                                              const std::string& directory,
-                                              eventlog::EventLog& log,
+                                              const std::string& directory, eventlog::EventLog& log,
                                               const ProgressCallback& progress);
 
 // Rebuilds the projection from offset 0 into a new store and makes it the current one. The
