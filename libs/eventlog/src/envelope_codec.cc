@@ -1,8 +1,10 @@
 // CloudEvents binary-mode mapping of the envelope, and the hash chain.
 #include "jobledger/eventlog/envelope_codec.h"
 
+#include <array>
 #include <cstdint>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -68,26 +70,36 @@ void AddHeaderIfSet(Record& record, absl::string_view key, absl::string_view val
   if (!value.empty()) AddHeader(record, key, value);
 }
 
-// Reads the headers of one record into named slots, refusing duplicates.
+// The headers of one record, found in one pass: each known name's value, or its absence.
 class HeaderReader {
  public:
-  explicit HeaderReader(const Record& record) : record_(record) {}
-
-  absl::StatusOr<std::string> Required(absl::string_view name) const {
-    const std::string* value = nullptr;
-    for (const Header& header : record_.headers) {
-      if (header.key != name) continue;
-      if (value != nullptr) return Bad(absl::StrCat("header ", name, " appears twice"));
-      value = &header.value;
+  explicit HeaderReader(const Record& record) : record_(record) {
+    for (const Header& header : record.headers) {
+      const auto known = KnownHeaders().find(header.key);
+      if (known == KnownHeaders().end()) continue;  // other headers are allowed and ignored
+      const std::string*& slot = values_[known->second];
+      if (slot != nullptr && duplicate_.empty()) duplicate_ = header.key;
+      slot = &header.value;
     }
-    if (value == nullptr || value->empty())
-      return Bad(absl::StrCat("header ", name, " is missing"));
-    return *value;
   }
 
-  std::string Optional(absl::string_view name) const {
-    const std::string* value = record_.FindHeader(name);
-    return value == nullptr ? std::string() : *value;
+  // A duplicated known header makes the whole record invalid.
+  absl::Status CheckNoDuplicates() const {
+    if (duplicate_.empty()) return absl::OkStatus();
+    return Bad(absl::StrCat("header ", duplicate_, " appears twice"));
+  }
+
+  absl::StatusOr<absl::string_view> Required(absl::string_view name) const {
+    const std::string* value = values_[KnownHeaders().at(name)];
+    if (value == nullptr || value->empty()) {
+      return Bad(absl::StrCat("header ", name, " is missing"));
+    }
+    return absl::string_view(*value);
+  }
+
+  absl::string_view Optional(absl::string_view name) const {
+    const std::string* value = values_[KnownHeaders().at(name)];
+    return value == nullptr ? absl::string_view() : absl::string_view(*value);
   }
 
   absl::Status Bad(absl::string_view why) const {
@@ -96,7 +108,24 @@ class HeaderReader {
   }
 
  private:
+  static const absl::flat_hash_map<absl::string_view, size_t>& KnownHeaders() {
+    static const auto* const known = [] {
+      auto* names = new absl::flat_hash_map<absl::string_view, size_t>();
+      for (absl::string_view name :
+           {kSpecVersion, kId, kType, kSource, kSubject, kTime, kContentType, kTenant,
+            kAggregateType, kSequence, kActorId, kActorRole, kActorName, kCorrelationId,
+            kCausationId, kIdempotencyKey, kTraceparent, kPreviousHash, kHash}) {
+        names->emplace(name, names->size());
+      }
+      return names;
+    }();
+    return *known;
+  }
+  static constexpr size_t kKnownCount = 19;
+
   const Record& record_;
+  std::array<const std::string*, kKnownCount> values_{};
+  std::string duplicate_;
 };
 
 absl::StatusOr<std::string> DecodeHash(const HeaderReader& reader, absl::string_view name,
@@ -167,32 +196,38 @@ Record EncodeEvent(const Event& event) {
 
 absl::StatusOr<Event> DecodeEvent(const Record& record) {
   const HeaderReader headers(record);
-  JL_ASSIGN_OR_RETURN(const std::string spec_version, headers.Required(kSpecVersion));
+  JL_ASSIGN_OR_RETURN(const absl::string_view spec_version, headers.Required(kSpecVersion));
   if (spec_version != kCloudEventsSpecVersion) {
     return absl::InvalidArgumentError(absl::StrCat("record at offset ", record.offset,
                                                    " has CloudEvents spec version \"", spec_version,
                                                    "\"; only 1.0 is supported"));
   }
-  JL_ASSIGN_OR_RETURN(const std::string content_type, headers.Required(kContentType));
+  JL_ASSIGN_OR_RETURN(const absl::string_view content_type, headers.Required(kContentType));
   if (content_type != kProtobufContentType) {
     return absl::InvalidArgumentError(absl::StrCat("record at offset ", record.offset,
                                                    " has content type \"", content_type,
                                                    "\"; expected ", kProtobufContentType));
   }
+  JL_RETURN_IF_ERROR(headers.CheckNoDuplicates());
 
   Event event;
   Envelope& envelope = *event.mutable_envelope();
-  JL_ASSIGN_OR_RETURN(*envelope.mutable_event_id(), headers.Required(kId));
-  JL_ASSIGN_OR_RETURN(*envelope.mutable_type(), headers.Required(kType));
-  JL_ASSIGN_OR_RETURN(*envelope.mutable_source(), headers.Required(kSource));
-  JL_ASSIGN_OR_RETURN(*envelope.mutable_aggregate_id(), headers.Required(kSubject));
-  JL_ASSIGN_OR_RETURN(*envelope.mutable_tenant(), headers.Required(kTenant));
-  JL_ASSIGN_OR_RETURN(*envelope.mutable_aggregate_type(), headers.Required(kAggregateType));
+  const auto set_required = [&](absl::string_view name, std::string* field) -> absl::Status {
+    JL_ASSIGN_OR_RETURN(const absl::string_view value, headers.Required(name));
+    field->assign(value.data(), value.size());
+    return absl::OkStatus();
+  };
+  JL_RETURN_IF_ERROR(set_required(kId, envelope.mutable_event_id()));
+  JL_RETURN_IF_ERROR(set_required(kType, envelope.mutable_type()));
+  JL_RETURN_IF_ERROR(set_required(kSource, envelope.mutable_source()));
+  JL_RETURN_IF_ERROR(set_required(kSubject, envelope.mutable_aggregate_id()));
+  JL_RETURN_IF_ERROR(set_required(kTenant, envelope.mutable_tenant()));
+  JL_RETURN_IF_ERROR(set_required(kAggregateType, envelope.mutable_aggregate_type()));
   if (record.key != envelope.aggregate_id()) {
     return headers.Bad("record key differs from ce_subject (the aggregate id)");
   }
 
-  JL_ASSIGN_OR_RETURN(const std::string sequence_text, headers.Required(kSequence));
+  JL_ASSIGN_OR_RETURN(const absl::string_view sequence_text, headers.Required(kSequence));
   int64_t sequence = 0;
   if (!absl::SimpleAtoi(sequence_text, &sequence) || sequence < 1) {
     return headers.Bad(
@@ -200,7 +235,7 @@ absl::StatusOr<Event> DecodeEvent(const Record& record) {
   }
   envelope.set_sequence(sequence);
 
-  JL_ASSIGN_OR_RETURN(const std::string time_text, headers.Required(kTime));
+  JL_ASSIGN_OR_RETURN(const absl::string_view time_text, headers.Required(kTime));
   absl::Time occurred_at;
   std::string time_error;
   if (!absl::ParseTime(absl::RFC3339_full, time_text, &occurred_at, &time_error)) {
@@ -208,22 +243,26 @@ absl::StatusOr<Event> DecodeEvent(const Record& record) {
   }
   FromTime(occurred_at, envelope.mutable_occurred_at());
 
-  events::v1::Actor actor;
-  actor.set_user_id(headers.Optional(kActorId));
-  actor.set_role(headers.Optional(kActorRole));
-  actor.set_name(headers.Optional(kActorName));
-  if (actor.ByteSizeLong() > 0) *envelope.mutable_actor() = std::move(actor);
-  envelope.set_correlation_id(headers.Optional(kCorrelationId));
-  envelope.set_causation_id(headers.Optional(kCausationId));
-  envelope.set_idempotency_key(headers.Optional(kIdempotencyKey));
-  envelope.set_traceparent(headers.Optional(kTraceparent));
+  const absl::string_view actor_id = headers.Optional(kActorId);
+  const absl::string_view actor_role = headers.Optional(kActorRole);
+  const absl::string_view actor_name = headers.Optional(kActorName);
+  if (!actor_id.empty() || !actor_role.empty() || !actor_name.empty()) {
+    events::v1::Actor& actor = *envelope.mutable_actor();
+    actor.set_user_id(std::string(actor_id));
+    actor.set_role(std::string(actor_role));
+    actor.set_name(std::string(actor_name));
+  }
+  envelope.set_correlation_id(std::string(headers.Optional(kCorrelationId)));
+  envelope.set_causation_id(std::string(headers.Optional(kCausationId)));
+  envelope.set_idempotency_key(std::string(headers.Optional(kIdempotencyKey)));
+  envelope.set_traceparent(std::string(headers.Optional(kTraceparent)));
 
-  const std::string previous_hex = headers.Optional(kPreviousHash);
+  const absl::string_view previous_hex = headers.Optional(kPreviousHash);
   if (!previous_hex.empty()) {
     JL_ASSIGN_OR_RETURN(*envelope.mutable_previous_hash(),
                         DecodeHash(headers, kPreviousHash, previous_hex));
   }
-  JL_ASSIGN_OR_RETURN(const std::string hash_hex, headers.Required(kHash));
+  JL_ASSIGN_OR_RETURN(const absl::string_view hash_hex, headers.Required(kHash));
   JL_ASSIGN_OR_RETURN(*envelope.mutable_hash(), DecodeHash(headers, kHash, hash_hex));
 
   event.set_payload(record.value);

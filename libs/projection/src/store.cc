@@ -11,7 +11,9 @@
 #include "jobledger/common/sha256.h"
 #include "jobledger/common/status.h"
 #include "jobledger/projection/key_codec.h"
+#include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
 
 namespace jobledger::projection {
 namespace {
@@ -38,23 +40,18 @@ std::string DeadLetterKey(const v1::DeadLetter& dead_letter) {
       .key();
 }
 
-// A RocksDB iterator held to [.., upper), over committed state or a batch on top of it.
+// A RocksDB iterator over committed state, held below `upper`.
 class BoundedIterator final : public StateIterator {
  public:
-  BoundedIterator(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family,
-                  rocksdb::WriteBatchWithIndex* batch, absl::string_view upper)
+  BoundedIterator(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family, absl::string_view upper)
       : upper_(upper), upper_slice_(upper_) {
     rocksdb::ReadOptions options;
     if (!upper_.empty()) options.iterate_upper_bound = &upper_slice_;
-    rocksdb::Iterator* base = db.NewIterator(options, family);
-    it_.reset(batch == nullptr ? base : batch->NewIteratorWithBase(family, base));
+    it_.reset(db.NewIterator(options, family));
   }
 
   void Seek(absl::string_view key) override { it_->Seek(ToSlice(key)); }
-  // The batch's own entries are not bounded by RocksDB, so the bound is checked here too.
-  bool Valid() const override {
-    return it_->Valid() && (upper_.empty() || ToView(it_->key()) < upper_);
-  }
+  bool Valid() const override { return it_->Valid(); }
   void Next() override { it_->Next(); }
   absl::string_view key() const override { return ToView(it_->key()); }
   absl::string_view value() const override { return ToView(it_->value()); }
@@ -66,6 +63,70 @@ class BoundedIterator final : public StateIterator {
   std::unique_ptr<rocksdb::Iterator> it_;  // declared last, destroyed first
 };
 
+using Writes = std::map<std::string, std::optional<std::string>, std::less<>>;
+
+// Committed state with a transaction's coalesced writes laid over it: a written key shows its
+// new value, a deleted one is hidden.
+class MergedIterator final : public StateIterator {
+ public:
+  MergedIterator(std::unique_ptr<StateIterator> committed, const Writes& writes,
+                 absl::string_view upper)
+      : committed_(std::move(committed)),
+        writes_(writes),
+        upper_(upper),
+        write_(writes.end()),
+        write_end_(upper.empty() ? writes.end() : writes.lower_bound(upper)) {}
+
+  void Seek(absl::string_view key) override {
+    committed_->Seek(key);
+    write_ = writes_.lower_bound(key);
+    Settle();
+  }
+  bool Valid() const override { return from_write_ || committed_->Valid(); }
+  void Next() override {
+    if (from_write_) {
+      if (committed_->Valid() && committed_->key() == write_->first) committed_->Next();
+      ++write_;
+    } else {
+      committed_->Next();
+    }
+    Settle();
+  }
+  absl::string_view key() const override {
+    return from_write_ ? absl::string_view(write_->first) : committed_->key();
+  }
+  absl::string_view value() const override {
+    return from_write_ ? absl::string_view(*write_->second) : committed_->value();
+  }
+  absl::Status status() const override { return committed_->status(); }
+
+ private:
+  // Points at the smaller of the two cursors, skipping keys the transaction deleted.
+  void Settle() {
+    while (true) {
+      const bool have_write = write_ != write_end_;
+      if (have_write && (!committed_->Valid() || write_->first <= committed_->key())) {
+        if (write_->second.has_value()) {
+          from_write_ = true;
+          return;
+        }
+        if (committed_->Valid() && committed_->key() == write_->first) committed_->Next();
+        ++write_;  // deleted in this transaction
+        continue;
+      }
+      from_write_ = false;
+      return;
+    }
+  }
+
+  std::unique_ptr<StateIterator> committed_;
+  const Writes& writes_;
+  const std::string upper_;
+  Writes::const_iterator write_;
+  const Writes::const_iterator write_end_;
+  bool from_write_ = false;
+};
+
 absl::StatusOr<std::optional<std::string>> Found(const rocksdb::Status& status, std::string value) {
   if (status.IsNotFound()) return std::optional<std::string>();
   if (!status.ok()) return FromRocksDb(status, "read projection");
@@ -74,39 +135,58 @@ absl::StatusOr<std::optional<std::string>> Found(const rocksdb::Status& status, 
 
 }  // namespace
 
-Transaction::Transaction(const ProjectionStore& store)
-    : store_(store), batch_(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true) {}
-
 absl::StatusOr<std::optional<std::string>> Transaction::Get(absl::string_view key) const {
-  std::string value;
-  const rocksdb::Status status = batch_.GetFromBatchAndDB(store_.db_.get(), rocksdb::ReadOptions(),
-                                                          store_.rows_, ToSlice(key), &value);
-  return Found(status, std::move(value));
+  if (const auto it = writes_.find(key); it != writes_.end()) return it->second;
+  return store_.Get(key);
 }
 
-std::unique_ptr<StateIterator> Transaction::NewIterator(absl::string_view /*lower*/,
+std::unique_ptr<StateIterator> Transaction::NewIterator(absl::string_view lower,
                                                         absl::string_view upper) const {
-  return std::make_unique<BoundedIterator>(*store_.db_, store_.rows_, &batch_, upper);
+  return std::make_unique<MergedIterator>(store_.NewIterator(lower, upper), writes_, upper);
+}
+
+void Transaction::Record(absl::string_view key, std::optional<std::string> value) {
+  auto it = writes_.find(key);
+  if (save_point_set_) {
+    undo_.push_back(Undo{std::string(key), it != writes_.end(),
+                         it != writes_.end() ? it->second : std::nullopt});
+  }
+  if (it == writes_.end()) {
+    writes_.emplace(std::string(key), std::move(value));
+  } else {
+    it->second = std::move(value);
+  }
 }
 
 void Transaction::Put(absl::string_view key, absl::string_view value) {
-  batch_.Put(store_.rows_, ToSlice(key), ToSlice(value)).PermitUncheckedError();
+  Record(key, std::string(value));
 }
 
-void Transaction::Delete(absl::string_view key) {
-  batch_.Delete(store_.rows_, ToSlice(key)).PermitUncheckedError();
-}
+void Transaction::Delete(absl::string_view key) { Record(key, std::nullopt); }
 
 void Transaction::SetOffset(const TopicPartition& partition, int64_t next_offset) {
-  batch_.Put(store_.meta_, OffsetKey(partition), absl::StrCat(next_offset)).PermitUncheckedError();
+  offsets_[partition] = next_offset;
 }
 
 void Transaction::AddDeadLetter(const v1::DeadLetter& dead_letter) {
-  batch_.Put(store_.dead_letters_, DeadLetterKey(dead_letter), dead_letter.SerializeAsString())
-      .PermitUncheckedError();
+  dead_letters_.push_back(dead_letter);
 }
 
-void Transaction::RollbackToSavePoint() { batch_.RollbackToSavePoint().PermitUncheckedError(); }
+void Transaction::SetSavePoint() {
+  save_point_set_ = true;
+  undo_.clear();
+}
+
+void Transaction::RollbackToSavePoint() {
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    if (it->was_written) {
+      writes_[it->key] = std::move(it->previous);
+    } else {
+      writes_.erase(it->key);
+    }
+  }
+  undo_.clear();
+}
 
 absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
     const StoreOptions& options) {
@@ -116,6 +196,9 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   db_options.keep_log_file_num = 3;
   rocksdb::BlockBasedTableOptions table;
   if (options.block_cache != nullptr) table.block_cache = options.block_cache;
+  // Most point reads look up a row that may not exist yet (a new job): a Bloom filter answers
+  // those without reading data blocks.
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(db_options)},
@@ -166,7 +249,7 @@ absl::StatusOr<std::optional<std::string>> ProjectionStore::Get(absl::string_vie
 
 std::unique_ptr<StateIterator> ProjectionStore::NewIterator(absl::string_view /*lower*/,
                                                             absl::string_view upper) const {
-  return std::make_unique<BoundedIterator>(*db_, rows_, nullptr, upper);
+  return std::make_unique<BoundedIterator>(*db_, rows_, upper);
 }
 
 std::unique_ptr<Transaction> ProjectionStore::Begin() const {
@@ -174,9 +257,24 @@ std::unique_ptr<Transaction> ProjectionStore::Begin() const {
 }
 
 absl::Status ProjectionStore::Commit(Transaction& transaction) {
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : transaction.writes_) {
+    if (value.has_value()) {
+      batch.Put(rows_, key, *value).PermitUncheckedError();
+    } else {
+      batch.Delete(rows_, key).PermitUncheckedError();
+    }
+  }
+  for (const auto& [partition, next_offset] : transaction.offsets_) {
+    batch.Put(meta_, OffsetKey(partition), absl::StrCat(next_offset)).PermitUncheckedError();
+  }
+  for (const v1::DeadLetter& dead_letter : transaction.dead_letters_) {
+    batch.Put(dead_letters_, DeadLetterKey(dead_letter), dead_letter.SerializeAsString())
+        .PermitUncheckedError();
+  }
   // Not synced: the WAL survives a process crash, and after a machine crash the rows and the
   // offsets are lost together, so applying resumes exactly where the state is.
-  return FromRocksDb(db_->Write(rocksdb::WriteOptions(), transaction.batch_.GetWriteBatch()),
+  return FromRocksDb(db_->Write(rocksdb::WriteOptions(), &batch),
                      absl::StrCat("commit projection ", path_));
 }
 

@@ -16,7 +16,6 @@
 #include "jobledger/projection/v1/projection.pb.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
 
 namespace jobledger::projection {
 
@@ -33,6 +32,9 @@ struct StoreOptions {
 class ProjectionStore;
 
 // The writes of one batch of applied events, with the offsets they advance, committed at once.
+// Writes are coalesced in memory: a key written many times in the batch (a job changing status
+// five times) reaches RocksDB once, with its final value. Reads see the batch's own writes.
+// Do not write while iterating.
 class Transaction final : public StateWriter {
  public:
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) const override;
@@ -44,17 +46,30 @@ class Transaction final : public StateWriter {
   // `next_offset` is the first record of the partition not yet applied.
   void SetOffset(const TopicPartition& partition, int64_t next_offset);
   void AddDeadLetter(const v1::DeadLetter& dead_letter);
-  // Undo one event's writes when its handler fails part-way.
-  void SetSavePoint() { batch_.SetSavePoint(); }
+  // Marks where RollbackToSavePoint returns to: one event's writes are undone when its handler
+  // fails part-way. One level; setting it again moves it.
+  void SetSavePoint();
   void RollbackToSavePoint();
-  bool empty() const { return batch_.GetWriteBatch()->Count() == 0; }
+  bool empty() const { return writes_.empty() && offsets_.empty() && dead_letters_.empty(); }
 
  private:
   friend class ProjectionStore;
-  explicit Transaction(const ProjectionStore& store);
+  explicit Transaction(const ProjectionStore& store) : store_(store) {}
+  void Record(absl::string_view key, std::optional<std::string> value);
+
+  // A key's state in writes_ before a change made after the save point.
+  struct Undo {
+    std::string key;
+    bool was_written = false;
+    std::optional<std::string> previous;
+  };
 
   const ProjectionStore& store_;
-  mutable rocksdb::WriteBatchWithIndex batch_;  // mutable: iterators over it are built in reads
+  std::map<std::string, std::optional<std::string>, std::less<>> writes_;  // nullopt: deleted
+  std::map<TopicPartition, int64_t> offsets_;
+  std::vector<v1::DeadLetter> dead_letters_;
+  bool save_point_set_ = false;
+  std::vector<Undo> undo_;
 };
 
 class ProjectionStore final : public StateReader {

@@ -82,12 +82,18 @@ class Table {
 
   // Inserts or replaces the row, moving its index entries along with it.
   absl::Status Put(StateWriter& writer, const Row& row) const {
+    auto previous = Get(writer, primary_key_(row));
+    if (!previous.ok()) return previous.status();
+    return Put(writer, row, *previous);
+  }
+
+  // The same, for a caller that has just read the row's current state through `writer` (as an
+  // update does), which saves a second read.
+  absl::Status Put(StateWriter& writer, const Row& row, const std::optional<Row>& previous) const {
     const std::string primary_key = primary_key_(row);
-    auto old_row = Get(writer, primary_key);
-    if (!old_row.ok()) return old_row.status();
     for (const Index& index : indexes_) {
       std::vector<std::string> old_keys;
-      if (old_row->has_value()) old_keys = index.keys(**old_row);
+      if (previous.has_value()) old_keys = index.keys(*previous);
       std::vector<std::string> new_keys = index.keys(row);
       for (const std::string& key : old_keys) {
         if (std::find(new_keys.begin(), new_keys.end(), key) == new_keys.end()) {
