@@ -7,5 +7,7 @@ namespace jobledger::cli {
 
 void RegisterVersionCommand(CLI::App& app);
 void RegisterUpCommand(CLI::App& app);
+void RegisterDevBrokerCommand(CLI::App& app);
+void RegisterProjectionsCommand(CLI::App& app);
 
 }  // namespace jobledger::cli

@@ -7,6 +7,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   jobledger::cli::RegisterVersionCommand(app);
   jobledger::cli::RegisterUpCommand(app);
+  jobledger::cli::RegisterDevBrokerCommand(app);
+  jobledger::cli::RegisterProjectionsCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

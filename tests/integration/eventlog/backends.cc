@@ -4,7 +4,10 @@
 namespace jobledger::eventlog {
 
 BackendFactory EmbeddedBackendFactory();
+BackendFactory KafkaBackendFactory();
 
-std::vector<BackendFactory> AllBackends() { return {EmbeddedBackendFactory()}; }
+std::vector<BackendFactory> AllBackends() {
+  return {EmbeddedBackendFactory(), KafkaBackendFactory()};
+}
 
 }  // namespace jobledger::eventlog

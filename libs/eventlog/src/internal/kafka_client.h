@@ -54,7 +54,8 @@ absl::Status KafkaStatus(rd_kafka_resp_err_t err, absl::string_view context,
 // coordinator lookups that KafkaLog never needs): a reader waits instead of failing.
 bool IsTransientConsumerError(rd_kafka_resp_err_t err);
 
-// Copies a consumed message into a Record (key, value, headers, offset, timestamp).
+// Copies a consumed message into a Record (key, value, headers, topic, partition, offset,
+// timestamp).
 Record ToRecord(rd_kafka_message_t* message);
 
 // A timeout in whole milliseconds for librdkafka, rounded up and clamped to [0, INT_MAX].

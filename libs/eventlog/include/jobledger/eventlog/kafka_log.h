@@ -4,6 +4,8 @@
 // delivery report of every record arrived, i.e. all in-sync replicas have them. Reads and
 // subscriptions use consumers with an explicit assignment: no consumer group is joined and no
 // offset is ever committed to Kafka (projections keep their offsets in their own RocksDB).
+// librdkafka's assign() still wants a group id: "<client_id>.reader" unless the properties set
+// group.id; on an ACL-protected cluster the client may need Describe on that group.
 //
 // jobledger has exactly one writer per partition (the owning service). With that, and with one
 // idempotent producer, the records of one Append land contiguously and in order; Append checks
@@ -12,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -28,8 +31,10 @@
 namespace jobledger::eventlog {
 
 namespace internal {
-class KafkaProducer;
 class KafkaConsumer;
+class KafkaFollower;
+class KafkaProducer;
+class SerialExecutor;
 struct KafkaClientConfig;
 }  // namespace internal
 
@@ -45,7 +50,7 @@ struct KafkaLogOptions {
   std::map<std::string, std::string> properties;
   // How long a record may wait for its durable ack before Append fails (message.timeout.ms).
   absl::Duration delivery_timeout = absl::Seconds(30);
-  // Bound on metadata, watermark and read requests.
+  // Bound on metadata, watermark and read requests (and socket.timeout.ms of every request).
   absl::Duration request_timeout = absl::Seconds(10);
 };
 
@@ -54,7 +59,8 @@ class KafkaLog final : public EventLog {
   // Connects lazily: Create succeeds without a reachable broker, the first call that needs one
   // fails with UNAVAILABLE naming the bootstrap servers.
   static absl::StatusOr<std::unique_ptr<KafkaLog>> Create(KafkaLogOptions options);
-  // Waits up to the delivery timeout for records still queued; no Append may be running.
+  // Waits (up to the delivery timeout) for records still in flight, so every AppendAsync
+  // callback has run when it returns. No synchronous call may still be running.
   ~KafkaLog() override;
 
   KafkaLog(const KafkaLog&) = delete;
@@ -64,13 +70,19 @@ class KafkaLog final : public EventLog {
   absl::StatusOr<std::vector<TopicSpec>> ListTopics() override;
   absl::StatusOr<int32_t> PartitionCount(absl::string_view topic) override;
 
-  // Errors: NOT_FOUND for an unknown topic or partition (topics are never auto-created),
-  // INVALID_ARGUMENT for an empty batch or a record larger than message.max.bytes (checked
-  // before anything is sent), UNAVAILABLE naming the brokers when they cannot be reached in the
-  // delivery timeout. After an error a prefix of the batch may be durable: the envelope's
-  // per-aggregate sequence tells the caller which.
+  // Errors: NOT_FOUND for an unknown topic (topics are never auto-created), INVALID_ARGUMENT
+  // for a partition number the topic does not have, an empty batch or a record larger than
+  // message.max.bytes (all checked before anything is sent), UNAVAILABLE naming the brokers
+  // when they cannot be reached within the delivery timeout. After an error a prefix of the batch
+  // may be durable: the envelope's per-aggregate sequence tells the caller which.
   absl::StatusOr<AppendResult> Append(absl::string_view topic, int32_t partition,
                                       std::vector<Record> records) override;
+  // Produces and returns; `done` runs on the producer's delivery thread when the last delivery
+  // report arrives (or at once, on this thread, if the append fails before anything is sent).
+  // Appends started from inside `done` are handed to a worker thread, because producing may
+  // wait for queue space that only the delivery thread can free.
+  void AppendAsync(absl::string_view topic, int32_t partition, std::vector<Record> records,
+                   AppendCallback done) override;
   // OUT_OF_RANGE when `from_offset` is below the log start (data dropped by retention, or by
   // the dev broker's size cap).
   absl::StatusOr<std::vector<Record>> Read(absl::string_view topic, int32_t partition,
@@ -81,10 +93,15 @@ class KafkaLog final : public EventLog {
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(absl::string_view topic,
                                                           int32_t partition,
                                                           int64_t from_offset) override;
+  // One consumer handle assigned all the partitions: a Poll returns as soon as any has records.
+  absl::StatusOr<std::unique_ptr<MultiSubscription>> SubscribeMany(
+      std::vector<StartPosition> starts) override;
 
   const std::string& bootstrap_servers() const;
 
  private:
+  struct PendingAppend;
+
   explicit KafkaLog(std::unique_ptr<internal::KafkaClientConfig> config);
 
   // The producer to use, replacing it first if it hit a fatal (unrecoverable) error.
@@ -93,20 +110,36 @@ class KafkaLog final : public EventLog {
   absl::StatusOr<int32_t> CachedPartitionCount(absl::string_view topic);
   absl::Status CheckPartition(absl::string_view topic, int32_t partition);
   absl::StatusOr<std::vector<TopicSpec>> FetchTopics();
-  // Low and high watermark of a partition.
-  absl::StatusOr<std::pair<int64_t, int64_t>> Watermarks(absl::string_view topic,
-                                                         int32_t partition);
-  // Serializes the enqueueing (not the waiting) of Appends to one partition so that a batch is
+  // The log start (RD_KAFKA_OFFSET_BEGINNING) or end (RD_KAFKA_OFFSET_END) of each partition.
+  absl::StatusOr<std::vector<int64_t>> ListOffsets(const std::vector<StartPosition>& partitions,
+                                                   int64_t which, absl::Time deadline);
+
+  // What every append checks before anything is produced.
+  absl::Status CheckAppend(absl::string_view topic, int32_t partition,
+                           const std::vector<Record>& records);
+  // Produces `pending`'s records with the current producer and finishes its tracker, so that
+  // its callback runs once all are reported; or runs the callback now if nothing was produced.
+  void StartAppend(std::unique_ptr<PendingAppend> pending);
+  // Serializes the enqueueing (not the waiting) of appends to one partition so that a batch is
   // never interleaved with another batch from this process.
   absl::Mutex& PartitionStripe(absl::string_view topic, int32_t partition);
 
+  // A consumer following `starts`, after checking each is a partition and an offset in its log.
+  absl::StatusOr<std::unique_ptr<internal::KafkaFollower>> Follow(
+      std::vector<StartPosition> starts);
   absl::StatusOr<std::unique_ptr<internal::KafkaConsumer>> TakeReader();
   void ReturnReader(std::unique_ptr<internal::KafkaConsumer> reader);
 
   const std::unique_ptr<const internal::KafkaClientConfig> config_;
+  // The largest record the producer accepts (message.max.bytes).
+  size_t max_message_bytes_ = 0;
 
   absl::Mutex producer_mu_;
   std::shared_ptr<internal::KafkaProducer> producer_ ABSL_GUARDED_BY(producer_mu_);
+  // Producers replaced after a fatal error. Kept until the log closes: appends in flight on
+  // them still get their delivery reports.
+  std::vector<std::shared_ptr<internal::KafkaProducer>> retired_producers_
+      ABSL_GUARDED_BY(producer_mu_);
 
   absl::Mutex topics_mu_;
   absl::flat_hash_map<std::string, int32_t> partition_counts_ ABSL_GUARDED_BY(topics_mu_);
@@ -117,6 +150,11 @@ class KafkaLog final : public EventLog {
   // Idle consumers kept for Read, so a Read costs an assignment, not a new client.
   absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<internal::KafkaConsumer>> idle_readers_ ABSL_GUARDED_BY(readers_mu_);
+
+  // Runs the appends that delivery callbacks start.
+  std::unique_ptr<internal::SerialExecutor> callback_appends_;
+  // Set while closing: appends started by the last callbacks fail instead of producing.
+  std::atomic<bool> closing_{false};
 };
 
 }  // namespace jobledger::eventlog
