@@ -2,6 +2,7 @@
 // 1M events, beside raw RocksDB WriteBatch puts measured in the same run; and the peak memory of
 // a rebuild of 10M events, measured in a child process.
 #include <sys/resource.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,8 @@
 #include "jobledger/testing/v1/testing.pb.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
+
+extern char** environ;
 
 namespace jobledger::projection {
 namespace {
@@ -230,24 +233,40 @@ BENCHMARK(BM_JobListRebuild)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
-// Peak RSS of a process that only rebuilds: the log is written first, then a child rebuilds.
+// Runs in a process of its own (see main): rebuilds the job list from the log in `log_dir`.
+int RebuildChild(const std::string& log_dir, const std::string& projections_dir) {
+  eventlog::EmbeddedLogOptions options;
+  options.directory = log_dir;
+  auto log = eventlog::EmbeddedLog::Open(options);
+  if (!log.ok()) return 2;
+  Rebuild(**log, projections_dir);
+  return 0;
+}
+
+// Peak RSS of a process that only rebuilds: the log is written first, then a fresh process (this
+// binary again, not a fork, whose RocksDB threads would not survive) rebuilds it.
 void BM_JobListRebuildPeakMemory(benchmark::State& state) {
   const int64_t events = state.range(0);
   jobledger::testing::TempDir dir;
   FillLog(dir.Sub("log"), events).reset();
   for (auto _ : state) {
     const absl::Time start = absl::Now();
-    const pid_t child = fork();
-    if (child == 0) {
-      eventlog::EmbeddedLogOptions options;
-      options.directory = dir.Sub("log");
-      auto log = std::move(*eventlog::EmbeddedLog::Open(options));
-      Rebuild(*log, dir.Sub("projections"));
-      _exit(0);
+    const std::string self = "/proc/self/exe";
+    const std::string log_dir = dir.Sub("log");
+    const std::string projections_dir = dir.Sub("projections");
+    char* const argv[] = {const_cast<char*>(self.c_str()), const_cast<char*>("--rebuild-child"),
+                          const_cast<char*>(log_dir.c_str()),
+                          const_cast<char*>(projections_dir.c_str()), nullptr};
+    pid_t child = 0;
+    if (posix_spawn(&child, self.c_str(), nullptr, nullptr, argv, environ) != 0) {
+      return state.SkipWithError("cannot start the rebuild process");
     }
     int status = 0;
     rusage usage{};
     wait4(child, &status, 0, &usage);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+      return state.SkipWithError("the rebuild process failed");
+    }
     state.SetIterationTime(absl::ToDoubleSeconds(absl::Now() - start));
     state.counters["peak_rss_MiB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
     state.counters["cpu_seconds"] =
@@ -266,4 +285,12 @@ BENCHMARK(BM_JobListRebuildPeakMemory)
 }  // namespace
 }  // namespace jobledger::projection
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--rebuild-child") {
+    return jobledger::projection::RebuildChild(argv[2], argv[3]);
+  }
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
