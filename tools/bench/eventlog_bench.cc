@@ -3,11 +3,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "bench_record.h"
 #include "benchmark/benchmark.h"
 #include "jobledger/eventlog/embedded_log.h"
 #include "jobledger/testing/temp_dir.h"
@@ -16,30 +16,11 @@
 namespace jobledger::eventlog {
 namespace {
 
-constexpr int kEventBytes = 300;
+constexpr int kEventBytes = kBenchEventBytes;  // the baseline writes values of this size
 constexpr int32_t kPartitions = 6;
 constexpr char kTopic[] = "bench.events";
 
-Record Event(int64_t i) {
-  Record record;
-  record.key = "job-" + std::to_string(i % 10'000);
-  // A realistic share of the 300 bytes goes to CloudEvents headers.
-  record.headers = {{"ce_id", "0190f1c2-0000-7000-8000-" + std::to_string(100'000'000'000 + i)},
-                    {"ce_type", "jobledger.job.v1.JobStatusChanged"},
-                    {"ce_specversion", "1.0"}};
-  size_t used = record.key.size();
-  for (const Header& header : record.headers) used += header.key.size() + header.value.size();
-  // Incompressible payload bytes, so no compression flatters the figures.
-  static const std::string kRandom = [] {
-    std::mt19937_64 random(42);
-    std::string bytes(4096, '\0');
-    for (char& c : bytes) c = static_cast<char>(random());
-    return bytes;
-  }();
-  const size_t size = kEventBytes - used;
-  record.value = kRandom.substr(static_cast<size_t>(i * 7) % (kRandom.size() - size), size);
-  return record;
-}
+Record Event(int64_t i) { return BenchRecord(i); }
 
 // Baseline: one synced RocksDB Put per 300-byte value, one thread.
 void BM_RocksDbSyncedPut(benchmark::State& state) {

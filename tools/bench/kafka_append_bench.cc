@@ -3,12 +3,12 @@
 // into an in-process DevBroker over loopback.
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "bench_record.h"
 #include "benchmark/benchmark.h"
 #include "jobledger/eventlog/dev_broker.h"
 #include "jobledger/eventlog/kafka_log.h"
@@ -16,31 +16,10 @@
 namespace jobledger::eventlog {
 namespace {
 
-constexpr int kEventBytes = 300;
 constexpr int32_t kPartitions = 8;
 constexpr char kTopic[] = "bench.events";
 
-// One event of exactly 300 bytes (key + headers + value), shaped like the embedded log's
-// benchmark so that the two can be compared.
-Record Event(int64_t i) {
-  Record record;
-  record.key = "job-" + std::to_string(i % 10'000);
-  record.headers = {{"ce_id", "0190f1c2-0000-7000-8000-" + std::to_string(100'000'000'000 + i)},
-                    {"ce_type", "jobledger.job.v1.JobStatusChanged"},
-                    {"ce_specversion", "1.0"}};
-  size_t used = record.key.size();
-  for (const Header& header : record.headers) used += header.key.size() + header.value.size();
-  // Incompressible payload bytes, so compression cannot flatter the figures.
-  static const std::string kRandom = [] {
-    std::mt19937_64 random(42);
-    std::string bytes(4096, '\0');
-    for (char& c : bytes) c = static_cast<char>(random());
-    return bytes;
-  }();
-  const size_t size = kEventBytes - used;
-  record.value = kRandom.substr(static_cast<size_t>(i * 7) % (kRandom.size() - size), size);
-  return record;
-}
+Record Event(int64_t i) { return BenchRecord(i); }
 
 // One broker and one client per compression codec, shared by all threads and runs.
 KafkaLog& Log(const std::string& compression) {

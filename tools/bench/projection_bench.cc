@@ -1,8 +1,8 @@
 // Projection rebuild benchmarks: a job list with three secondary indexes rebuilt from a log of
 // 1M events, beside raw RocksDB WriteBatch puts measured in the same run; and the peak memory of
 // a rebuild of 10M events, measured in a child process.
-#include <sys/resource.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
