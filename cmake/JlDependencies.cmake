@@ -10,3 +10,5 @@ find_package(CLI11 CONFIG REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
+find_package(nlohmann_json CONFIG REQUIRED)  # JSON log lines, token claims
+find_package(cpp-jwt CONFIG REQUIRED)        # bearer JWT verification (libs/auth)

@@ -9,5 +9,6 @@ void RegisterVersionCommand(CLI::App& app);
 void RegisterUpCommand(CLI::App& app);
 void RegisterDevBrokerCommand(CLI::App& app);
 void RegisterProjectionsCommand(CLI::App& app);
+void RegisterTokenCommand(CLI::App& app);
 
 }  // namespace jobledger::cli

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   jobledger::cli::RegisterUpCommand(app);
   jobledger::cli::RegisterDevBrokerCommand(app);
   jobledger::cli::RegisterProjectionsCommand(app);
+  jobledger::cli::RegisterTokenCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
