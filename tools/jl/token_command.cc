@@ -58,7 +58,7 @@ int MintDevToken(const TokenFlags& flags) {
     key = std::string(absl::StripTrailingAsciiWhitespace(contents.str()));
   }
   if (key.empty()) {
-    return fail("no key: pass --key, --key-file or set JOBLEDGER_DEV_JWT_KEY");
+    return fail("no key: pass --key, --key-file or set JOBLEDGER_JWT_HS256_KEY");
   }
   const absl::Time now = absl::Now();
   claims.issued_at = now;
@@ -93,7 +93,7 @@ void RegisterTokenCommand(CLI::App& app) {
   command->add_option("--name", flags->name, "Display name (optional)");
   command->add_option("--ttl", flags->ttl, "Lifetime, e.g. 15m, 8h")->capture_default_str();
   command->add_option("--key", flags->key, "HS256 key (at least 32 bytes)")
-      ->envname("JOBLEDGER_DEV_JWT_KEY");
+      ->envname("JOBLEDGER_JWT_HS256_KEY");
   command->add_option("--key-file", flags->key_file, "File holding the HS256 key");
   command->callback([flags] {
     if (const int code = MintDevToken(*flags); code != EXIT_SUCCESS) std::exit(code);

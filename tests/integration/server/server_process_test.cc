@@ -221,11 +221,11 @@ namespace jobledger::testing {
 namespace {
 
 TEST(JlToken, MintsADevTokenTheServersAccept) {
-  setenv("JOBLEDGER_DEV_JWT_KEY", kDevKey, 1);
+  setenv("JOBLEDGER_JWT_HS256_KEY", kDevKey, 1);
   auto process =
       ChildProcess::Spawn({JL_CLI_PATH, "token", "--subject", "u-9", "--tenant", "acme", "--role",
                            "dispatcher", "--role", "billing", "--name", "Dee", "--ttl", "15m"});
-  unsetenv("JOBLEDGER_DEV_JWT_KEY");
+  unsetenv("JOBLEDGER_JWT_HS256_KEY");
   ASSERT_TRUE(process.ok()) << process.status();
   const std::optional<std::string> token = (*process)->ReadLine(kLineTimeout);
   EXPECT_EQ((*process)->Wait(), 0);
@@ -259,10 +259,10 @@ TEST(JlToken, RefusesUnknownRolesAndMissingKeys) {
       run(absl::StrCat("token --subject u --tenant t --role admin --key ", kDevKey));
   EXPECT_NE(role_code, 0);
   EXPECT_THAT(role_output, HasSubstr("--role: unknown role \"admin\""));
-  unsetenv("JOBLEDGER_DEV_JWT_KEY");
+  unsetenv("JOBLEDGER_JWT_HS256_KEY");
   const auto [key_code, key_output] = run("token --subject u --tenant t --role analyst");
   EXPECT_NE(key_code, 0);
-  EXPECT_THAT(key_output, HasSubstr("JOBLEDGER_DEV_JWT_KEY"));
+  EXPECT_THAT(key_output, HasSubstr("JOBLEDGER_JWT_HS256_KEY"));
   const auto [short_code, short_output] =
       run("token --subject u --tenant t --role analyst --key short");
   EXPECT_NE(short_code, 0);
