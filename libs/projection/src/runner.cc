@@ -254,17 +254,15 @@ void ProjectionRunner::Loop() {
         if (!finished.ok()) RecordError(finished);
       }
     }
-    if (!worked) {
-      // Nothing came in: wait a little (a Stop or Rebuild request ends the wait at once).
+    // A live poll that found nothing has already waited; otherwise wait here, so that an idle
+    // rebuild or an unsubscribed log does not spin (Stop and Rebuild end the wait at once).
+    const bool poll_waited = building == nullptr && live->applying && live->subscription != nullptr;
+    if (!worked && !poll_waited) {
       absl::MutexLock lock(&mu_);
       const auto woken = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return stopping_ || rebuild_requested_;
       };
-      if (building == nullptr && live->applying && live->subscription != nullptr) {
-        // The poll above already waited.
-      } else {
-        mu_.AwaitWithTimeout(absl::Condition(&woken), options_.idle_wait);
-      }
+      mu_.AwaitWithTimeout(absl::Condition(&woken), options_.idle_wait);
     }
     if (absl::Now() - last_lag_refresh_ >= options_.lag_interval) RefreshLag();
   }
