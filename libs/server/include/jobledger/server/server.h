@@ -9,11 +9,16 @@
 //     ServerOptions options;
 //     options.config = ParseServerConfigOrExit(argc, argv, "job", defaults);
 //     options.metrics = std::make_shared<prometheus::Registry>();
-//     ... start projections with RunnerOptions::metrics = options.metrics.get() ...
-//     options.AddService<JobService>(&job_service).AddReadinessCheck("job_list", [&] { return
-//     runner->caught_up(); }); options.method_roles.Allow("/jobledger.job.v1.JobService/CreateJob",
-//     {Role::kDispatcher}); auto server = Server::Start(std::move(options)); if (!server.ok()) {
-//     Log(Level::kError, server.status().message()); return 1; }
+//     // ... start projections with RunnerOptions::metrics = options.metrics.get() ...
+//     options.AddService<JobService>(&job_service)
+//         .AddReadinessCheck("job_list", [&] { return runner->caught_up(); });
+//     options.method_roles.Allow("/jobledger.job.v1.JobService/CreateJob",
+//                                {Role::kDispatcher});
+//     auto server = Server::Start(std::move(options));
+//     if (!server.ok()) {
+//       Log(Level::kError, server.status().message());
+//       return 1;
+//     }
 //     (*server)->AddShutdownHook("projections", [&] { return runner->Stop(); });
 //     return (*server)->Run(signals);
 //   }
