@@ -2,6 +2,7 @@
 #include "internal/record_codec.h"
 
 #include "gtest/gtest.h"
+#include "jobledger/events/v1/envelope.pb.h"
 
 namespace jobledger::eventlog::internal {
 namespace {
@@ -30,6 +31,27 @@ TEST(RecordCodec, StoredRecordsRoundTrip) {
   EXPECT_EQ(decoded->headers, record.headers);
   EXPECT_EQ(decoded->offset, 42);
   EXPECT_EQ(decoded->timestamp, appended);
+}
+
+TEST(RecordCodec, EncodesExactlyTheStoredRecordMessage) {
+  Record record;
+  record.key = "job-1";
+  record.value = std::string(300, 'v');
+  record.headers = {{"ce_id", "x"}, {"", "empty key"}, {"empty value", ""}, {"ce_id", "again"}};
+  for (const absl::Time at :
+       {absl::FromUnixMillis(1'795'000'000'123), absl::UnixEpoch(), absl::FromUnixMillis(-5)}) {
+    events::v1::StoredRecord expected;
+    expected.set_key(record.key);
+    expected.set_value(record.value);
+    for (const Header& header : record.headers) {
+      events::v1::Header* added = expected.add_headers();
+      added->set_key(header.key);
+      added->set_value(header.value);
+    }
+    expected.set_timestamp_ms(absl::ToUnixMillis(at));
+    EXPECT_EQ(EncodeStoredRecord(record, at), expected.SerializeAsString());
+  }
+  EXPECT_EQ(EncodeStoredRecord(Record{}, absl::UnixEpoch()), "");
 }
 
 TEST(RecordCodec, CorruptValueIsDataLoss) {

@@ -1,11 +1,12 @@
 // Record keys and values of the embedded log.
 #include "internal/record_codec.h"
 
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
-#include "jobledger/events/v1/envelope.pb.h"
 
 namespace jobledger::eventlog::internal {
 namespace {
@@ -58,16 +59,46 @@ int64_t OffsetOfKey(absl::string_view key, int32_t partition) {
 }
 
 std::string EncodeStoredRecord(const Record& record, absl::Time appended_at) {
-  events::v1::StoredRecord stored;
-  stored.set_key(record.key);
-  stored.set_value(record.value);
+  // Writes the StoredRecord wire format directly (the same bytes the generated message would
+  // produce, field by field in number order): one buffer, no intermediate message.
+  using google::protobuf::internal::WireFormatLite;
+  using google::protobuf::io::CodedOutputStream;
+  size_t size = 0;
+  const auto field_size = [](size_t length) {
+    return 1 + CodedOutputStream::VarintSize32(static_cast<uint32_t>(length)) + length;
+  };
+  if (!record.key.empty()) size += field_size(record.key.size());
+  if (!record.value.empty()) size += field_size(record.value.size());
+  std::vector<size_t> header_sizes;
+  header_sizes.reserve(record.headers.size());
   for (const Header& header : record.headers) {
-    events::v1::Header* out = stored.add_headers();
-    out->set_key(header.key);
-    out->set_value(header.value);
+    size_t header_size = 0;
+    if (!header.key.empty()) header_size += field_size(header.key.size());
+    if (!header.value.empty()) header_size += field_size(header.value.size());
+    header_sizes.push_back(header_size);
+    size += field_size(header_size);
   }
-  stored.set_timestamp_ms(absl::ToUnixMillis(appended_at));
-  return stored.SerializeAsString();
+  const int64_t timestamp_ms = absl::ToUnixMillis(appended_at);
+  if (timestamp_ms != 0) {
+    size += 1 + CodedOutputStream::VarintSize64(static_cast<uint64_t>(timestamp_ms));
+  }
+
+  std::string bytes(size, '\0');
+  uint8_t* out = reinterpret_cast<uint8_t*>(bytes.data());
+  const auto write_bytes = [&out](int field, const std::string& value) {
+    if (value.empty()) return;
+    out = WireFormatLite::WriteBytesToArray(field, value, out);
+  };
+  write_bytes(1, record.key);
+  write_bytes(2, record.value);
+  for (size_t i = 0; i < record.headers.size(); ++i) {
+    out = WireFormatLite::WriteTagToArray(3, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, out);
+    out = CodedOutputStream::WriteVarint32ToArray(static_cast<uint32_t>(header_sizes[i]), out);
+    write_bytes(1, record.headers[i].key);
+    write_bytes(2, record.headers[i].value);
+  }
+  if (timestamp_ms != 0) out = WireFormatLite::WriteInt64ToArray(4, timestamp_ms, out);
+  return bytes;
 }
 
 absl::StatusOr<Record> DecodeStoredRecord(absl::string_view bytes, int64_t offset) {
