@@ -28,10 +28,6 @@ std::string OffsetKey(const TopicPartition& partition) {
   return KeyBuilder().String("offset").String(partition.first).Int64(partition.second).key();
 }
 
-std::string InfoKey(absl::string_view name) {
-  return KeyBuilder().String("info").String(name).key();
-}
-
 std::string DeadLetterKey(const v1::DeadLetter& dead_letter) {
   return KeyBuilder()
       .String(dead_letter.topic())
@@ -332,19 +328,6 @@ absl::StatusOr<std::string> ProjectionStore::Checksum() const {
   db_->ReleaseSnapshot(snapshot);
   JL_RETURN_IF_ERROR(status);
   return absl::BytesToHexString(sha.Finish());
-}
-
-absl::StatusOr<std::optional<std::string>> ProjectionStore::GetInfo(absl::string_view name) const {
-  std::string value;
-  const rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), meta_, InfoKey(name), &value);
-  return Found(status, std::move(value));
-}
-
-absl::Status ProjectionStore::SetInfo(absl::string_view name, absl::string_view value) {
-  rocksdb::WriteOptions sync;
-  sync.sync = true;
-  return FromRocksDb(db_->Put(sync, meta_, InfoKey(name), ToSlice(value)),
-                     absl::StrCat("write info to ", path_));
 }
 
 }  // namespace jobledger::projection

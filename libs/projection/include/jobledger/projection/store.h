@@ -50,7 +50,6 @@ class Transaction final : public StateWriter {
   // fails part-way. One level; setting it again moves it.
   void SetSavePoint();
   void RollbackToSavePoint();
-  bool empty() const { return writes_.empty() && offsets_.empty() && dead_letters_.empty(); }
 
  private:
   friend class ProjectionStore;
@@ -90,9 +89,6 @@ class ProjectionStore final : public StateReader {
   absl::StatusOr<std::vector<v1::DeadLetter>> DeadLetters(size_t limit) const;
   // SHA-256 (hex) over every row and dead letter in key order: equal states, equal checksums.
   absl::StatusOr<std::string> Checksum() const;
-  // Small facts about the store (its projection's name and version, whether it is complete).
-  absl::StatusOr<std::optional<std::string>> GetInfo(absl::string_view name) const;
-  absl::Status SetInfo(absl::string_view name, absl::string_view value);
 
   const std::string& path() const { return path_; }
   // Deletes the store's directory when it is closed (a store that was replaced or abandoned).
