@@ -1,0 +1,39 @@
+// Field validation of the job service's requests: INVALID_ARGUMENT naming the offending field,
+// before anything is loaded or written. Pure.
+#pragma once
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "jobledger/common/v1/common.pb.h"
+#include "jobledger/job/v1/job_service.pb.h"
+
+namespace jobledger::job {
+
+inline constexpr size_t kMaxNameLength = 200;
+inline constexpr size_t kMaxTextLength = 10'000;
+inline constexpr size_t kMaxIdempotencyKeyLength = 128;
+inline constexpr int kMaxBulkJobs = 500;
+inline constexpr int kMaxOfflineCommands = 1000;
+
+// A canonical UUID; `required` refuses an empty value.
+absl::Status ValidateId(absl::string_view field, absl::string_view value, bool required);
+absl::Status ValidateMeta(const common::v1::CommandMeta& meta, bool key_required = false);
+absl::Status ValidateMoney(absl::string_view field, const common::v1::Money& money);
+
+absl::Status ValidateCustomer(const v1::CreateCustomerRequest& request);
+absl::Status ValidateUpdateCustomer(const v1::UpdateCustomerRequest& request);
+absl::Status ValidateContact(absl::string_view field, const v1::Contact& contact);
+absl::Status ValidateProperty(absl::string_view field, const v1::Property& property);
+absl::Status ValidateSubmitRequest(const v1::SubmitRequestRequest& request);
+
+absl::Status ValidateCreateJob(const v1::CreateJobRequest& request);
+absl::Status ValidateUpdateJob(const v1::UpdateJobRequest& request);
+absl::Status ValidateLineItem(absl::string_view field, const v1::LineItem& item);
+absl::Status ValidateExpense(absl::string_view field, const v1::Expense& expense);
+absl::Status ValidateEquipment(absl::string_view field, const v1::InstalledEquipment& equipment);
+absl::Status ValidateWorkEntry(absl::string_view field, const v1::WorkEntry& entry);
+absl::Status ValidateGeoPoint(absl::string_view field, const v1::GeoPoint& point);
+absl::Status ValidateText(absl::string_view field, absl::string_view text, size_t max_length,
+                          bool required);
+
+}  // namespace jobledger::job

@@ -1,0 +1,135 @@
+// The job service's commands on jobs: validate, check what the caller may see, decide through
+// the job writer, reply. No gRPC here: the handlers translate, bulk and offline batches reuse it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "caller.h"
+#include "domain/decide.h"
+#include "domain/job_events.h"
+#include "jobledger/aggregate/command_writer.h"
+#include "jobledger/common/clock.h"
+#include "jobledger/common/uuid.h"
+#include "jobledger/eventlog/event_log.h"
+#include "jobledger/job/v1/job_service.pb.h"
+#include "jobledger/projection/runner.h"
+
+namespace jobledger::job {
+
+using JobWriter = aggregate::CommandWriter<v1::Job, JobEvent>;
+using CustomerWriter = aggregate::CommandWriter<v1::Customer, CustomerEvent>;
+using RequestWriter = aggregate::CommandWriter<v1::CustomerRequest, RequestEvent>;
+
+// What billing knows about a job's invoices (the billing service, over gRPC, in production).
+class InvoiceLookup {
+ public:
+  virtual ~InvoiceLookup() = default;
+  // Numbers of the job's invoices that are not void; UNAVAILABLE when billing cannot be asked.
+  virtual absl::StatusOr<std::vector<std::string>> UnvoidedInvoices(const Caller& caller,
+                                                                    const std::string& job_id) = 0;
+};
+
+struct JobCommandsOptions {
+  JobWriter* jobs = nullptr;
+  CustomerWriter* customers = nullptr;
+  const projection::ProjectionRunner* projection = nullptr;
+  IdGenerator* ids = nullptr;
+  const Clock* clock = &SystemClock();
+  absl::TimeZone zone = absl::UTCTimeZone();  // work log dates
+  InvoiceLookup* invoices = nullptr;
+  // The job topic, to settle job numbers after an append with an unknown outcome.
+  eventlog::EventLog* log = nullptr;
+  std::string topic;
+};
+
+class JobCommands {
+ public:
+  explicit JobCommands(JobCommandsOptions options) : options_(std::move(options)) {}
+
+  absl::StatusOr<v1::JobReply> CreateJob(const Caller& caller, const v1::CreateJobRequest& request);
+  absl::StatusOr<v1::JobReply> UpdateJob(const Caller& caller, const v1::UpdateJobRequest& request);
+  absl::StatusOr<v1::JobReply> ChangeStatus(const Caller& caller,
+                                            const v1::ChangeJobStatusRequest& request,
+                                            v1::StatusChangeCause cause);
+  absl::StatusOr<v1::JobReply> Reopen(const Caller& caller, const v1::ReopenJobRequest& request);
+  absl::StatusOr<v1::JobReply> Duplicate(const Caller& caller,
+                                         const v1::DuplicateJobRequest& request);
+  absl::StatusOr<v1::JobReply> LinkRecall(const Caller& caller,
+                                          const v1::LinkRecallRequest& request);
+  absl::StatusOr<v1::JobReply> AddLineItem(const Caller& caller,
+                                           const v1::AddLineItemRequest& request);
+  absl::StatusOr<v1::JobReply> UpdateLineItem(const Caller& caller,
+                                              const v1::UpdateLineItemRequest& request);
+  absl::StatusOr<v1::JobReply> AddExpense(const Caller& caller,
+                                          const v1::AddExpenseRequest& request);
+  absl::StatusOr<v1::JobReply> AddEquipment(const Caller& caller,
+                                            const v1::AddInstalledEquipmentRequest& request);
+  absl::StatusOr<v1::JobReply> AddNote(const Caller& caller, const v1::AddNoteRequest& request);
+  absl::StatusOr<v1::JobReply> AddChecklistItem(const Caller& caller,
+                                                const v1::AddChecklistItemRequest& request);
+  absl::StatusOr<v1::JobReply> SetChecklistItemDone(const Caller& caller,
+                                                    const v1::SetChecklistItemDoneRequest& request);
+  absl::StatusOr<v1::JobReply> SetCompletionRequirements(
+      const Caller& caller, const v1::SetCompletionRequirementsRequest& request);
+  absl::StatusOr<v1::JobReply> RemoveItem(const Caller& caller,
+                                          const v1::RemoveJobItemRequest& request,
+                                          JobItemKind kind);
+  absl::StatusOr<v1::JobReply> ClockIn(const Caller& caller, const v1::ClockInRequest& request);
+  absl::StatusOr<v1::JobReply> ClockOut(const Caller& caller, const v1::ClockOutRequest& request);
+  absl::StatusOr<v1::JobReply> LogWork(const Caller& caller, const v1::LogWorkRequest& request);
+  // Records an attachment whose content is already in the content store.
+  absl::StatusOr<v1::JobReply> AddAttachment(const Caller& caller,
+                                             const common::v1::CommandMeta& meta,
+                                             const std::string& job_id,
+                                             const v1::Attachment& attachment);
+
+  v1::BulkChangeStatusResponse BulkChangeStatus(const Caller& caller,
+                                                const v1::BulkChangeStatusRequest& request);
+
+  // The job as the caller may see it: NOT_FOUND when it does not exist or is not theirs to see.
+  absl::StatusOr<v1::Job> ReadVisibleJob(const Caller& caller, const std::string& job_id);
+
+ private:
+  using Decide = absl::FunctionRef<absl::StatusOr<std::vector<JobEvent>>(const v1::Job&,
+                                                                         const Head&)>;
+  // Validates the job id and meta, then runs `decide` on the job if the caller may see it.
+  absl::StatusOr<v1::JobReply> OnJob(const Caller& caller, const common::v1::CommandMeta& meta,
+                                     const std::string& job_id, Decide decide);
+  absl::Status CheckVisible(const Caller& caller, const v1::Job& job) const;
+  std::string NewId() { return options_.ids->NewId().ToString(); }
+  absl::Time OccurredAt(const common::v1::CommandMeta& meta) const;
+
+  // Job numbers: per tenant, gapless. Creates in one tenant take turns; the next number is known
+  // once the previous create's append has an answer.
+  struct TenantNumbers {
+    absl::Mutex mu;
+    std::optional<int64_t> last ABSL_GUARDED_BY(mu);  // unknown until read from the projection
+    // A create's append failed: it may have landed, so the projection must first read the whole
+    // topic before the last number is known again.
+    bool uncertain ABSL_GUARDED_BY(mu) = false;
+  };
+  TenantNumbers& NumbersOf(const std::string& tenant) ABSL_LOCKS_EXCLUDED(numbers_mu_);
+  absl::StatusOr<int64_t> LastNumber(const std::string& tenant, TenantNumbers& numbers)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(numbers.mu);
+
+  JobCommandsOptions options_;
+  absl::Mutex numbers_mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<TenantNumbers>> numbers_
+      ABSL_GUARDED_BY(numbers_mu_);
+};
+
+// A command's reply from the writer's outcome.
+v1::JobReply JobReplyOf(const aggregate::Outcome<v1::Job>& outcome);
+void FillCommandResult(const std::string& aggregate_id, int64_t version,
+                       const std::optional<aggregate::LogPosition>& position, bool replayed,
+                       common::v1::CommandResult* result);
+
+}  // namespace jobledger::job
