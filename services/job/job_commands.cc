@@ -99,8 +99,7 @@ JobCommands::TenantNumbers& JobCommands::NumbersOf(const std::string& tenant) {
   return *numbers;
 }
 
-absl::StatusOr<int64_t> JobCommands::LastNumber(const std::string& tenant,
-                                                TenantNumbers& numbers) {
+absl::StatusOr<int64_t> JobCommands::LastNumber(const std::string& tenant, TenantNumbers& numbers) {
   if (numbers.last.has_value()) return *numbers.last;
   if (numbers.uncertain) {
     // Let the projection read every partition to its end: the failed create is there or nowhere.
@@ -199,8 +198,7 @@ absl::StatusOr<v1::JobReply> JobCommands::UpdateJob(const Caller& caller,
 absl::StatusOr<v1::JobReply> JobCommands::ChangeStatus(const Caller& caller,
                                                        const v1::ChangeJobStatusRequest& request,
                                                        v1::StatusChangeCause cause) {
-  if (!v1::JobStatus_IsValid(request.status()) ||
-      request.status() == v1::JOB_STATUS_UNSPECIFIED) {
+  if (!v1::JobStatus_IsValid(request.status()) || request.status() == v1::JOB_STATUS_UNSPECIFIED) {
     return absl::InvalidArgumentError("status: required");
   }
   if (absl::Status s = ValidateText("reason", request.reason(), kMaxTextLength, false); !s.ok()) {
@@ -266,8 +264,8 @@ absl::StatusOr<v1::JobReply> JobCommands::AddLineItem(const Caller& caller,
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::UpdateLineItem(
-    const Caller& caller, const v1::UpdateLineItemRequest& request) {
+absl::StatusOr<v1::JobReply> JobCommands::UpdateLineItem(const Caller& caller,
+                                                         const v1::UpdateLineItemRequest& request) {
   if (absl::Status s = ValidateLineItem("line_item", request.line_item()); !s.ok()) return s;
   if (request.line_item().line_item_id().empty()) {
     return absl::InvalidArgumentError("line_item.line_item_id: required");
@@ -430,14 +428,36 @@ absl::StatusOr<v1::JobReply> JobCommands::LogWork(const Caller& caller,
 absl::StatusOr<v1::JobReply> JobCommands::AddAttachment(const Caller& caller,
                                                         const common::v1::CommandMeta& meta,
                                                         const std::string& job_id,
-                                                        const v1::Attachment& attachment) {
+                                                        const v1::Attachment& stored) {
+  v1::Attachment attachment = stored;
+  if (attachment.attachment_id().empty()) attachment.set_attachment_id(NewId());
+  *attachment.mutable_uploaded_at() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(OccurredAt(meta)));
   return OnJob(caller, meta, job_id, [&](const v1::Job& job, const Head& head) {
     return DecideAddAttachment(job, head, attachment);
   });
 }
 
-v1::BulkChangeStatusResponse JobCommands::BulkChangeStatus(
+namespace {
+
+void SetOutcome(const absl::Status& status, v1::ItemOutcome& outcome) {
+  outcome.set_code(static_cast<int32_t>(status.code()));
+  outcome.set_message(std::string(status.message()));
+}
+
+}  // namespace
+
+absl::StatusOr<v1::BulkChangeStatusResponse> JobCommands::BulkChangeStatus(
     const Caller& caller, const v1::BulkChangeStatusRequest& request) {
+  if (request.job_ids().empty()) return absl::InvalidArgumentError("job_ids: required");
+  if (request.job_ids_size() > kMaxBulkJobs) {
+    return absl::InvalidArgumentError(absl::StrCat("job_ids: at most ", kMaxBulkJobs));
+  }
+  if (absl::Status s = ValidateText("idempotency_key", request.idempotency_key(),
+                                    kMaxIdempotencyKeyLength - 40, false);
+      !s.ok()) {
+    return s;
+  }
   v1::BulkChangeStatusResponse response;
   for (const std::string& job_id : request.job_ids()) {
     v1::ItemOutcome& outcome = *response.add_outcomes();
@@ -450,14 +470,81 @@ v1::BulkChangeStatusResponse JobCommands::BulkChangeStatus(
     one.set_status(request.status());
     one.set_reason(request.reason());
     auto reply = ChangeStatus(caller, one, v1::STATUS_CHANGE_CAUSE_BULK);
-    outcome.set_code(static_cast<int32_t>(reply.status().code()));
-    outcome.set_message(std::string(reply.status().message()));
+    SetOutcome(reply.status(), outcome);
     if (reply.ok()) {
       *outcome.mutable_result() = reply->result();
       response.set_succeeded(response.succeeded() + 1);
     } else {
       response.set_failed(response.failed() + 1);
     }
+  }
+  return response;
+}
+
+absl::StatusOr<v1::OfflineBatchResponse> JobCommands::ApplyOfflineBatch(
+    const Caller& caller, const v1::OfflineBatchRequest& request) {
+  if (absl::Status s = ValidateText("device_id", request.device_id(), 64, true); !s.ok()) return s;
+  if (request.commands_size() > kMaxOfflineCommands) {
+    return absl::InvalidArgumentError(absl::StrCat("commands: at most ", kMaxOfflineCommands));
+  }
+  for (int i = 0; i < request.commands_size(); ++i) {
+    if (absl::Status s = ValidateText(absl::StrCat("commands[", i, "].command_id"),
+                                      request.commands(i).command_id(), 56, true);
+        !s.ok()) {
+      return s;
+    }
+  }
+  v1::OfflineBatchResponse response;
+  for (const v1::OfflineCommand& command : request.commands()) {
+    v1::ItemOutcome& outcome = *response.add_outcomes();
+    outcome.set_id(command.command_id());
+    // The device's key and time win over whatever the inner request says.
+    common::v1::CommandMeta meta;
+    meta.set_idempotency_key(absl::StrCat(request.device_id(), "/", command.command_id()));
+    if (command.has_occurred_at()) *meta.mutable_occurred_at() = command.occurred_at();
+    auto with_meta = [&](auto inner) {
+      const auto expected = inner.meta();
+      *inner.mutable_meta() = meta;
+      if (expected.has_expected_version()) {
+        inner.mutable_meta()->set_expected_version(expected.expected_version());
+      }
+      return inner;
+    };
+    absl::StatusOr<v1::JobReply> reply = absl::InvalidArgumentError("command: required");
+    switch (command.command_case()) {
+      case v1::OfflineCommand::kChangeStatus:
+        reply = ChangeStatus(caller, with_meta(command.change_status()),
+                             v1::STATUS_CHANGE_CAUSE_MANUAL);
+        break;
+      case v1::OfflineCommand::kAddLineItem:
+        reply = AddLineItem(caller, with_meta(command.add_line_item()));
+        break;
+      case v1::OfflineCommand::kAddExpense:
+        reply = AddExpense(caller, with_meta(command.add_expense()));
+        break;
+      case v1::OfflineCommand::kAddNote:
+        reply = AddNote(caller, with_meta(command.add_note()));
+        break;
+      case v1::OfflineCommand::kSetChecklistItemDone:
+        reply = SetChecklistItemDone(caller, with_meta(command.set_checklist_item_done()));
+        break;
+      case v1::OfflineCommand::kClockIn:
+        reply = ClockIn(caller, with_meta(command.clock_in()));
+        break;
+      case v1::OfflineCommand::kClockOut:
+        reply = ClockOut(caller, with_meta(command.clock_out()));
+        break;
+      case v1::OfflineCommand::kLogWork:
+        reply = LogWork(caller, with_meta(command.log_work()));
+        break;
+      case v1::OfflineCommand::kAddInstalledEquipment:
+        reply = AddEquipment(caller, with_meta(command.add_installed_equipment()));
+        break;
+      case v1::OfflineCommand::COMMAND_NOT_SET:
+        break;
+    }
+    SetOutcome(reply.status(), outcome);
+    if (reply.ok()) *outcome.mutable_result() = reply->result();
   }
   return response;
 }

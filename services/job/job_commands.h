@@ -91,15 +91,20 @@ class JobCommands {
                                              const std::string& job_id,
                                              const v1::Attachment& attachment);
 
-  v1::BulkChangeStatusResponse BulkChangeStatus(const Caller& caller,
-                                                const v1::BulkChangeStatusRequest& request);
+  // Each job on its own; INVALID_ARGUMENT only for a request that is wrong as a whole.
+  absl::StatusOr<v1::BulkChangeStatusResponse> BulkChangeStatus(
+      const Caller& caller, const v1::BulkChangeStatusRequest& request);
+  // Applies a device's offline commands in order, each once (its key is device id/command id),
+  // reporting each one's outcome (e.g. FAILED_PRECONDITION: the job was cancelled meanwhile).
+  absl::StatusOr<v1::OfflineBatchResponse> ApplyOfflineBatch(
+      const Caller& caller, const v1::OfflineBatchRequest& request);
 
   // The job as the caller may see it: NOT_FOUND when it does not exist or is not theirs to see.
   absl::StatusOr<v1::Job> ReadVisibleJob(const Caller& caller, const std::string& job_id);
 
  private:
-  using Decide = absl::FunctionRef<absl::StatusOr<std::vector<JobEvent>>(const v1::Job&,
-                                                                         const Head&)>;
+  using Decide =
+      absl::FunctionRef<absl::StatusOr<std::vector<JobEvent>>(const v1::Job&, const Head&)>;
   // Validates the job id and meta, then runs `decide` on the job if the caller may see it.
   absl::StatusOr<v1::JobReply> OnJob(const Caller& caller, const common::v1::CommandMeta& meta,
                                      const std::string& job_id, Decide decide);

@@ -64,8 +64,8 @@ absl::StatusOr<std::vector<CustomerEvent>> DecideUpdateCustomer(
     if (field == "name") differs = customer.name() != changed.name();
     if (field == "notes") differs = customer.notes() != changed.notes();
     if (field == "tags") {
-      differs = !std::equal(customer.tags().begin(), customer.tags().end(),
-                            changed.tags().begin(), changed.tags().end());
+      differs = !std::equal(customer.tags().begin(), customer.tags().end(), changed.tags().begin(),
+                            changed.tags().end());
     }
     if (differs) changed.add_changed_fields(field);
   }

@@ -39,8 +39,8 @@ bool IsClosed(const v1::Job& job) {
 // Scope and proof of work stay as they were once a job is completed or cancelled.
 absl::Status MustBeChangeable(const v1::Job& job, absl::string_view what) {
   if (job.status() == v1::JOB_STATUS_COMPLETED) {
-    return absl::FailedPreconditionError(absl::StrCat(JobLabel(job), " is Completed: ", what,
-                                                      " cannot change (reopen it first)"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(JobLabel(job), " is Completed: ", what, " cannot change (reopen it first)"));
   }
   if (job.status() == v1::JOB_STATUS_CANCELLED) {
     return absl::FailedPreconditionError(
@@ -78,9 +78,8 @@ absl::StatusOr<v1::LineItem> PriceLineItem(v1::LineItem item, NewId new_id) {
   if (!unit_price.ok()) return unit_price.status();
   auto total = unit_price->MultiplyRatio(item.quantity_milli(), 1000, Rounding::kHalfUp);
   if (!total.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("line_item.quantity_milli: the total is too large (", total.status().message(),
-                     ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "line_item.quantity_milli: the total is too large (", total.status().message(), ")"));
   }
   total->ToProto(item.mutable_total());
   if (!item.billable() && item.kind() != v1::LINE_ITEM_KIND_ASSET) {
@@ -104,8 +103,8 @@ absl::StatusOr<v1::Job> BuildNewJob(const v1::CreateJobRequest& request,
         FindEntry(customer.properties(), property_id,
                   [](const v1::Property& p) -> const std::string& { return p.property_id(); });
     if (property == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("property_id: customer ", customer.name(), " has no property ", property_id));
+      return absl::InvalidArgumentError(absl::StrCat("property_id: customer ", customer.name(),
+                                                     " has no property ", property_id));
     }
     job.set_property_id(property_id);
     *job.mutable_address() = property->address();
@@ -243,7 +242,8 @@ absl::StatusOr<Events> DecideUpdateJob(const v1::Job& job, const Head& head,
   const bool end_set = std::find(changed.changed_fields().begin(), changed.changed_fields().end(),
                                  "scheduled_end") != changed.changed_fields().end();
   const auto& start = start_set ? changed.details().scheduled_start() : job.scheduled_start();
-  const bool has_start = start_set ? changed.details().has_scheduled_start() : job.has_scheduled_start();
+  const bool has_start =
+      start_set ? changed.details().has_scheduled_start() : job.has_scheduled_start();
   const auto& end = end_set ? changed.details().scheduled_end() : job.scheduled_end();
   const bool has_end = end_set ? changed.details().has_scheduled_end() : job.has_scheduled_end();
   if (has_end && (!has_start || FromProto(end) < FromProto(start))) {
@@ -252,11 +252,10 @@ absl::StatusOr<Events> DecideUpdateJob(const v1::Job& job, const Head& head,
   if (std::find(changed.changed_fields().begin(), changed.changed_fields().end(),
                 "contract_amount") != changed.changed_fields().end() &&
       changed.details().has_contract_amount() && !job.line_items().empty() &&
-      changed.details().contract_amount().currency() !=
-          job.line_items(0).unit_price().currency()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "details.contract_amount.currency: the job's amounts are in ",
-        job.line_items(0).unit_price().currency()));
+      changed.details().contract_amount().currency() != job.line_items(0).unit_price().currency()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("details.contract_amount.currency: the job's amounts are in ",
+                     job.line_items(0).unit_price().currency()));
   }
   return Events{std::move(changed)};
 }
@@ -274,13 +273,13 @@ absl::StatusOr<Events> DecideChangeStatus(const v1::Job& job, const Head& head, 
   return Events{std::move(changed)};
 }
 
-absl::StatusOr<Events> DecideReopen(const v1::Job& job, const Head& head,
-                                    const std::string& reason,
+absl::StatusOr<Events> DecideReopen(const v1::Job& job, const Head& head, const std::string& reason,
                                     const std::vector<std::string>& unvoided_invoices) {
   if (absl::Status s = MustExist(head); !s.ok()) return s;
   if (job.status() != v1::JOB_STATUS_COMPLETED) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        JobLabel(job), " is ", StatusLabel(job.status()), ": only a Completed job can be reopened"));
+    return absl::FailedPreconditionError(absl::StrCat(JobLabel(job), " is ",
+                                                      StatusLabel(job.status()),
+                                                      ": only a Completed job can be reopened"));
   }
   if (!unvoided_invoices.empty()) {
     return absl::FailedPreconditionError(
@@ -319,9 +318,8 @@ absl::StatusOr<Events> DecideAddLineItem(const v1::Job& job, const Head& head,
           [](const v1::LineItem& e) -> const std::string& { return e.line_item_id(); })) {
     return AlreadyThere("line item", item.line_item_id());
   }
-  const std::string currency = !job.line_items().empty()
-                                   ? job.line_items(0).unit_price().currency()
-                                   : job.contract_amount().currency();
+  const std::string currency = !job.line_items().empty() ? job.line_items(0).unit_price().currency()
+                                                         : job.contract_amount().currency();
   if (!currency.empty() && item.unit_price().currency() != currency) {
     return absl::InvalidArgumentError(
         absl::StrCat("line_item.unit_price.currency: the job's amounts are in ", currency));
@@ -342,9 +340,11 @@ absl::StatusOr<Events> DecideUpdateLineItem(const v1::Job& job, const Head& head
     return absl::NotFoundError(absl::StrCat("line_item.line_item_id: no line item ",
                                             item.line_item_id(), " on ", JobLabel(job)));
   }
-  if (job.line_items_size() > 1 && item.unit_price().currency() != current->unit_price().currency()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "line_item.unit_price.currency: the job's amounts are in ", current->unit_price().currency()));
+  if (job.line_items_size() > 1 &&
+      item.unit_price().currency() != current->unit_price().currency()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("line_item.unit_price.currency: the job's amounts are in ",
+                     current->unit_price().currency()));
   }
   if (google::protobuf::util::MessageDifferencer::Equals(*current, item)) return Events{};
   v1::LineItemChanged changed;
@@ -363,8 +363,8 @@ absl::StatusOr<Events> DecideAddExpense(const v1::Job& job, const Head& head,
   if (!expense.receipt_attachment_id().empty() &&
       !Has(job.attachments(), expense.receipt_attachment_id(),
            [](const v1::Attachment& e) -> const std::string& { return e.attachment_id(); })) {
-    return absl::InvalidArgumentError(absl::StrCat("expense.receipt_attachment_id: ",
-                                                   JobLabel(job), " has no attachment ",
+    return absl::InvalidArgumentError(absl::StrCat("expense.receipt_attachment_id: ", JobLabel(job),
+                                                   " has no attachment ",
                                                    expense.receipt_attachment_id()));
   }
   v1::ExpenseAdded added;
@@ -464,8 +464,8 @@ absl::StatusOr<Events> DecideRemoveItem(const v1::Job& job, const Head& head, Jo
                                         const std::string& item_id) {
   if (absl::Status s = MustExist(head); !s.ok()) return s;
   auto missing = [&](absl::string_view what) {
-    return absl::NotFoundError(absl::StrCat("item_id: no ", what, " ", item_id, " on ",
-                                            JobLabel(job)));
+    return absl::NotFoundError(
+        absl::StrCat("item_id: no ", what, " ", item_id, " on ", JobLabel(job)));
   };
   switch (kind) {
     case JobItemKind::kLineItem: {
@@ -520,14 +520,13 @@ absl::StatusOr<Events> DecideRemoveItem(const v1::Job& job, const Head& head, Jo
     }
     case JobItemKind::kWorkEntry: {
       if (absl::Status s = MustBeChangeable(job, "the work log"); !s.ok()) return s;
-      const v1::WorkEntry* entry = FindEntry(
-          job.work_log(), item_id, [](const v1::WorkEntry& e) -> const std::string& {
-            return e.entry_id();
-          });
+      const v1::WorkEntry* entry =
+          FindEntry(job.work_log(), item_id,
+                    [](const v1::WorkEntry& e) -> const std::string& { return e.entry_id(); });
       if (entry == nullptr) return missing("work entry");
       if (entry->open()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("work entry ", item_id, " is a session still clocked in: clock out first"));
+        return absl::FailedPreconditionError(absl::StrCat(
+            "work entry ", item_id, " is a session still clocked in: clock out first"));
       }
       v1::WorkEntryRemoved removed;
       removed.set_entry_id(item_id);
@@ -594,14 +593,14 @@ absl::StatusOr<Events> DecideClockOut(const v1::Job& job, const Head& head,
   if (absl::Status s = MustExist(head); !s.ok()) return s;
   const v1::WorkEntry* open = OpenSession(job, clock_out.employee_id);
   if (open == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat("employee ", clock_out.employee_id,
-                                                      " is not clocked in on ", JobLabel(job)));
+    return absl::FailedPreconditionError(
+        absl::StrCat("employee ", clock_out.employee_id, " is not clocked in on ", JobLabel(job)));
   }
   const absl::Time clock_in = FromProto(open->clock_in());
   if (clock_out.at < clock_in) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "meta.occurred_at: clock-out at ", absl::FormatTime(clock_out.at),
-        " is before the clock-in at ", absl::FormatTime(clock_in)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("meta.occurred_at: clock-out at ", absl::FormatTime(clock_out.at),
+                     " is before the clock-in at ", absl::FormatTime(clock_in)));
   }
   v1::WorkSessionEnded ended;
   ended.set_entry_id(open->entry_id());

@@ -54,9 +54,9 @@ absl::StatusOr<std::vector<JobEvent>> DecideChangeStatus(const v1::Job& job, con
                                                          const std::string& reason,
                                                          v1::StatusChangeCause cause);
 // `unvoided_invoices`: what billing says the job has (numbers of invoices that are not void).
-absl::StatusOr<std::vector<JobEvent>> DecideReopen(const v1::Job& job, const Head& head,
-                                                   const std::string& reason,
-                                                   const std::vector<std::string>& unvoided_invoices);
+absl::StatusOr<std::vector<JobEvent>> DecideReopen(
+    const v1::Job& job, const Head& head, const std::string& reason,
+    const std::vector<std::string>& unvoided_invoices);
 absl::StatusOr<std::vector<JobEvent>> DecideLinkRecall(const v1::Job& job, const Head& head,
                                                        const std::string& original_job_id);
 

@@ -40,12 +40,12 @@ absl::Status Missing(absl::string_view what, absl::string_view id) {
   return absl::FailedPreconditionError(absl::StrCat("no ", what, " ", id));
 }
 
-absl::Status ApplyStatus(const v1::JobStatusChanged& changed,
-                         const events::v1::Envelope& envelope, v1::Job& job) {
+absl::Status ApplyStatus(const v1::JobStatusChanged& changed, const events::v1::Envelope& envelope,
+                         v1::Job& job) {
   if (changed.from() != job.status()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("status change from ", v1::JobStatus_Name(changed.from()),
-                     " but the job is ", v1::JobStatus_Name(job.status())));
+        absl::StrCat("status change from ", v1::JobStatus_Name(changed.from()), " but the job is ",
+                     v1::JobStatus_Name(job.status())));
   }
   job.set_status(changed.to());
   job.set_status_reason(changed.reason());
@@ -109,8 +109,7 @@ absl::Status ApplyJobDetails(const v1::JobDetails& details,
     const auto* reflection_from = details.GetReflection();
     if (from->is_repeated()) {
       for (int i = 0; i < reflection_from->FieldSize(details, from); ++i) {
-        reflection_to->AddString(&job, to,
-                                 reflection_from->GetRepeatedString(details, from, i));
+        reflection_to->AddString(&job, to, reflection_from->GetRepeatedString(details, from, i));
       }
     } else if (from->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
       if (reflection_from->HasField(details, from)) {
@@ -122,8 +121,7 @@ absl::Status ApplyJobDetails(const v1::JobDetails& details,
     } else if (from->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_INT64) {
       reflection_to->SetInt64(&job, to, reflection_from->GetInt64(details, from));
     } else if (from->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_ENUM) {
-      reflection_to->SetEnumValue(&job, to,
-                                  reflection_from->GetEnumValue(details, from));
+      reflection_to->SetEnumValue(&job, to, reflection_from->GetEnumValue(details, from));
     } else {
       return absl::InternalError(absl::StrCat("unhandled job detail type: ", name));
     }
@@ -154,9 +152,8 @@ absl::Status EvolveJob(v1::Job& job, const events::v1::Envelope& envelope, const
             return absl::OkStatus();
           },
           [&](const v1::LineItemChanged& e) {
-            v1::LineItem* item =
-                FindMutableEntry(*job.mutable_line_items(), e.line_item().line_item_id(),
-                                 kLineItemId);
+            v1::LineItem* item = FindMutableEntry(*job.mutable_line_items(),
+                                                  e.line_item().line_item_id(), kLineItemId);
             if (item == nullptr) return Missing("line item", e.line_item().line_item_id());
             *item = e.line_item();
             return absl::OkStatus();
@@ -321,27 +318,26 @@ absl::Status EvolveRequest(v1::CustomerRequest& request, const events::v1::Envel
     return absl::FailedPreconditionError(creating ? "the request exists already"
                                                   : "the request does not exist");
   }
-  absl::Status applied = std::visit(
-      Overloaded{
-          [&](const v1::CustomerRequestReceived& e) {
-            request = e.request();
-            request.set_status(v1::REQUEST_STATUS_PENDING);
-            *request.mutable_received_at() = envelope.occurred_at();
-            return absl::OkStatus();
-          },
-          [&](const v1::CustomerRequestConverted& e) {
-            request.set_status(v1::REQUEST_STATUS_CONVERTED);
-            request.set_job_id(e.job_id());
-            request.set_customer_id(e.customer_id());
-            return absl::OkStatus();
-          },
-          [&](const v1::CustomerRequestDeclined& e) {
-            request.set_status(v1::REQUEST_STATUS_DECLINED);
-            request.set_decline_reason(e.reason());
-            return absl::OkStatus();
-          },
-      },
-      event);
+  absl::Status applied = std::visit(Overloaded{
+                                        [&](const v1::CustomerRequestReceived& e) {
+                                          request = e.request();
+                                          request.set_status(v1::REQUEST_STATUS_PENDING);
+                                          *request.mutable_received_at() = envelope.occurred_at();
+                                          return absl::OkStatus();
+                                        },
+                                        [&](const v1::CustomerRequestConverted& e) {
+                                          request.set_status(v1::REQUEST_STATUS_CONVERTED);
+                                          request.set_job_id(e.job_id());
+                                          request.set_customer_id(e.customer_id());
+                                          return absl::OkStatus();
+                                        },
+                                        [&](const v1::CustomerRequestDeclined& e) {
+                                          request.set_status(v1::REQUEST_STATUS_DECLINED);
+                                          request.set_decline_reason(e.reason());
+                                          return absl::OkStatus();
+                                        },
+                                    },
+                                    event);
   if (!applied.ok()) return applied;
   request.set_version(envelope.sequence());
   return absl::OkStatus();

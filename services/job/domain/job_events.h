@@ -18,10 +18,9 @@ using JobEvent =
                  v1::ChecklistItemAdded, v1::ChecklistItemCompleted, v1::ChecklistItemReopened,
                  v1::ChecklistItemRemoved, v1::CompletionRequirementsChanged, v1::RecallLinked>;
 
-using CustomerEvent =
-    std::variant<v1::CustomerCreated, v1::CustomerDetailsChanged, v1::ContactSaved,
-                 v1::ContactRemoved, v1::PropertySaved, v1::PropertyRemoved,
-                 v1::PrimaryPropertySet>;
+using CustomerEvent = std::variant<v1::CustomerCreated, v1::CustomerDetailsChanged,
+                                   v1::ContactSaved, v1::ContactRemoved, v1::PropertySaved,
+                                   v1::PropertyRemoved, v1::PrimaryPropertySet>;
 
 using RequestEvent = std::variant<v1::CustomerRequestReceived, v1::CustomerRequestConverted,
                                   v1::CustomerRequestDeclined>;

@@ -10,15 +10,24 @@ using v1::JobStatus;
 
 std::string StatusLabel(JobStatus status) {
   switch (status) {
-    case v1::JOB_STATUS_DRAFT: return "Draft";
-    case v1::JOB_STATUS_OPEN: return "Open";
-    case v1::JOB_STATUS_SCHEDULED: return "Scheduled";
-    case v1::JOB_STATUS_IN_PROGRESS: return "In progress";
-    case v1::JOB_STATUS_ON_HOLD: return "On hold";
-    case v1::JOB_STATUS_COMPLETED: return "Completed";
-    case v1::JOB_STATUS_CANCELLED: return "Cancelled";
-    case v1::JOB_STATUS_DEFERRED: return "Deferred";
-    default: return "Unspecified";
+    case v1::JOB_STATUS_DRAFT:
+      return "Draft";
+    case v1::JOB_STATUS_OPEN:
+      return "Open";
+    case v1::JOB_STATUS_SCHEDULED:
+      return "Scheduled";
+    case v1::JOB_STATUS_IN_PROGRESS:
+      return "In progress";
+    case v1::JOB_STATUS_ON_HOLD:
+      return "On hold";
+    case v1::JOB_STATUS_COMPLETED:
+      return "Completed";
+    case v1::JOB_STATUS_CANCELLED:
+      return "Cancelled";
+    case v1::JOB_STATUS_DEFERRED:
+      return "Deferred";
+    default:
+      return "Unspecified";
   }
 }
 
@@ -55,9 +64,9 @@ absl::Status CheckStatusChange(const v1::Job& job, JobStatus to, const std::stri
     if (job.status() == v1::JOB_STATUS_COMPLETED && to == v1::JOB_STATUS_IN_PROGRESS) {
       hint = " (use ReopenJob)";
     }
-    return absl::FailedPreconditionError(absl::StrCat(JobLabel(job), " is ",
-                                                      StatusLabel(job.status()), ": it cannot move to ",
-                                                      StatusLabel(to), hint));
+    return absl::FailedPreconditionError(
+        absl::StrCat(JobLabel(job), " is ", StatusLabel(job.status()), ": it cannot move to ",
+                     StatusLabel(to), hint));
   }
   if (RequiresReason(to) && reason.empty()) {
     return absl::InvalidArgumentError(
@@ -66,8 +75,8 @@ absl::Status CheckStatusChange(const v1::Job& job, JobStatus to, const std::stri
   if (to == v1::JOB_STATUS_COMPLETED) {
     const std::vector<std::string> missing = CompletionBlockers(job);
     if (!missing.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          JobLabel(job), " cannot be completed yet: ", absl::StrJoin(missing, "; ")));
+      return absl::FailedPreconditionError(
+          absl::StrCat(JobLabel(job), " cannot be completed yet: ", absl::StrJoin(missing, "; ")));
     }
   }
   return absl::OkStatus();

@@ -39,8 +39,7 @@ void UpsertEntry(google::protobuf::RepeatedPtrField<T>& entries, const T& entry,
 
 // Removes the entry with `id`, keeping the others' order; false when there is none.
 template <typename T, typename IdOf>
-bool RemoveEntry(google::protobuf::RepeatedPtrField<T>& entries, absl::string_view id,
-                 IdOf id_of) {
+bool RemoveEntry(google::protobuf::RepeatedPtrField<T>& entries, absl::string_view id, IdOf id_of) {
   for (int i = 0; i < entries.size(); ++i) {
     if (id_of(entries.Get(i)) == id) {
       entries.erase(entries.begin() + i);

@@ -36,7 +36,11 @@ bool IsCleanText(absl::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    int length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    int length = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
     if (length == 0 || i + length > text.size()) return false;
     for (int k = 1; k < length; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
@@ -48,8 +52,9 @@ bool IsCleanText(absl::string_view text) {
 
 absl::Status ValidateTimestamp(absl::string_view field, const google::protobuf::Timestamp& time) {
   // Between 1970 and 9999, with nanos in range.
-  if (time.seconds() <= 0 || time.seconds() > google::protobuf::util::TimeUtil::kTimestampMaxSeconds ||
-      time.nanos() < 0 || time.nanos() > 999'999'999) {
+  if (time.seconds() <= 0 ||
+      time.seconds() > google::protobuf::util::TimeUtil::kTimestampMaxSeconds || time.nanos() < 0 ||
+      time.nanos() > 999'999'999) {
     return Invalid(field, "not a valid time");
   }
   return absl::OkStatus();
@@ -64,7 +69,8 @@ absl::Status ValidateDate(absl::string_view field, const common::v1::LocalDate& 
   return absl::OkStatus();
 }
 
-absl::Status ValidateTags(absl::string_view field, const google::protobuf::RepeatedPtrField<std::string>& tags) {
+absl::Status ValidateTags(absl::string_view field,
+                          const google::protobuf::RepeatedPtrField<std::string>& tags) {
   for (int i = 0; i < tags.size(); ++i) {
     if (absl::Status s = ValidateText(Indexed(field, i), tags[i], 64, true); !s.ok()) return s;
   }
@@ -179,7 +185,8 @@ absl::Status ValidateContact(absl::string_view field, const v1::Contact& contact
       return Invalid(Field(field, "email"), "not an email address");
     }
   }
-  if (phone.empty() && email.empty()) return Invalid(field, "a phone number or an email is required");
+  if (phone.empty() && email.empty())
+    return Invalid(field, "a phone number or an email is required");
   if (contact.accepts_sms() && phone.empty()) {
     return Invalid(Field(field, "accepts_sms"), "needs a phone number");
   }
@@ -206,8 +213,7 @@ absl::Status ValidateProperty(absl::string_view field, const v1::Property& prope
   if (absl::Status s = ValidateAddress(Field(field, "address"), property.address()); !s.ok()) {
     return s;
   }
-  return ValidateText(Field(field, "access_notes"), property.access_notes(), kMaxTextLength,
-                      false);
+  return ValidateText(Field(field, "access_notes"), property.access_notes(), kMaxTextLength, false);
 }
 
 absl::Status ValidateCustomer(const v1::CreateCustomerRequest& request) {
@@ -269,8 +275,8 @@ absl::Status ValidateSubmitRequest(const v1::SubmitRequestRequest& request) {
   }
   if (absl::Status s = ValidateId("customer_id", request.customer_id(), false); !s.ok()) return s;
   if (request.customer_id().empty()) {
-    if (absl::Status s = ValidateText("requester.name", request.requester().name(), kMaxNameLength,
-                                      true);
+    if (absl::Status s =
+            ValidateText("requester.name", request.requester().name(), kMaxNameLength, true);
         !s.ok()) {
       return s;
     }
@@ -280,8 +286,7 @@ absl::Status ValidateSubmitRequest(const v1::SubmitRequestRequest& request) {
   if (absl::Status s = ValidateText("summary", request.summary(), kMaxNameLength, true); !s.ok()) {
     return s;
   }
-  if (absl::Status s = ValidateText("details", request.details(), kMaxTextLength, false);
-      !s.ok()) {
+  if (absl::Status s = ValidateText("details", request.details(), kMaxTextLength, false); !s.ok()) {
     return s;
   }
   if (absl::Status s = ValidateDate("preferred_date", request.preferred_date(), false); !s.ok()) {
@@ -330,9 +335,10 @@ absl::Status ValidateExpense(absl::string_view field, const v1::Expense& expense
     return s;
   }
   if (absl::Status s = ValidateMoney(Field(field, "amount"), expense.amount()); !s.ok()) return s;
-  if (expense.amount().minor_units() <= 0) return Invalid(Field(field, "amount"), "must be positive");
-  if (absl::Status s = ValidateId(Field(field, "receipt_attachment_id"),
-                                  expense.receipt_attachment_id(), false);
+  if (expense.amount().minor_units() <= 0)
+    return Invalid(Field(field, "amount"), "must be positive");
+  if (absl::Status s =
+          ValidateId(Field(field, "receipt_attachment_id"), expense.receipt_attachment_id(), false);
       !s.ok()) {
     return s;
   }
@@ -411,7 +417,7 @@ absl::Status ValidateCreateJob(const v1::CreateJobRequest& request) {
   }
   for (const auto& [field, value, max] :
        {std::tuple<const char*, const std::string*, size_t>{"description", &request.description(),
-                                                           kMaxTextLength},
+                                                            kMaxTextLength},
         {"external_number", &request.external_number(), kMaxNameLength},
         {"job_type", &request.job_type(), 64},
         {"notes", &request.notes(), kMaxTextLength}}) {
@@ -433,8 +439,8 @@ absl::Status ValidateCreateJob(const v1::CreateJobRequest& request) {
   }
   if (!v1::JobPriority_IsValid(request.priority())) return Invalid("priority", "unknown value");
   for (int i = 0; i < request.required_skills_size(); ++i) {
-    if (absl::Status s = ValidateText(Indexed("required_skills", i), request.required_skills(i),
-                                      64, true);
+    if (absl::Status s =
+            ValidateText(Indexed("required_skills", i), request.required_skills(i), 64, true);
         !s.ok()) {
       return s;
     }
@@ -530,12 +536,14 @@ absl::Status ValidateUpdateJob(const v1::UpdateJobRequest& request) {
   if (details.has_address()) *as_create.mutable_address() = details.address();
   as_create.set_project_id(details.project_id());
   as_create.set_contract_id(details.contract_id());
-  if (details.has_contract_amount()) *as_create.mutable_contract_amount() = details.contract_amount();
+  if (details.has_contract_amount())
+    *as_create.mutable_contract_amount() = details.contract_amount();
   as_create.set_priority(details.priority());
   as_create.set_job_type(details.job_type());
   *as_create.mutable_required_skills() = details.required_skills();
   as_create.set_estimated_minutes(details.estimated_minutes());
-  if (details.has_scheduled_start()) *as_create.mutable_scheduled_start() = details.scheduled_start();
+  if (details.has_scheduled_start())
+    *as_create.mutable_scheduled_start() = details.scheduled_start();
   if (details.has_scheduled_end()) *as_create.mutable_scheduled_end() = details.scheduled_end();
   as_create.set_asset_id(details.asset_id());
   std::set<std::string> seen;

@@ -21,14 +21,14 @@ using projection::StateWriter;
 // dead-letters) one that does not, rather than build state on a broken history.
 absl::Status CheckChain(const Envelope& envelope, int64_t version, const std::string& last_hash) {
   if (envelope.sequence() != version + 1) {
-    return absl::DataLossError(absl::StrCat(envelope.aggregate_type(), " ",
-                                            envelope.aggregate_id(), ": sequence ",
-                                            envelope.sequence(), " after ", version));
+    return absl::DataLossError(absl::StrCat(envelope.aggregate_type(), " ", envelope.aggregate_id(),
+                                            ": sequence ", envelope.sequence(), " after ",
+                                            version));
   }
   if (envelope.previous_hash() != last_hash) {
-    return absl::DataLossError(absl::StrCat(envelope.aggregate_type(), " ",
-                                            envelope.aggregate_id(), ": sequence ",
-                                            envelope.sequence(), " does not link to the previous"));
+    return absl::DataLossError(absl::StrCat(envelope.aggregate_type(), " ", envelope.aggregate_id(),
+                                            ": sequence ", envelope.sequence(),
+                                            " does not link to the previous"));
   }
   return absl::OkStatus();
 }
@@ -277,8 +277,8 @@ absl::Status ApplySchedulingEvent(const events::v1::Event& event, StateWriter& s
   return absl::OkStatus();  // the rest of scheduling's events do not concern the job record
 }
 
-absl::Status AdjustCounts(StateWriter& state, const std::string& tenant,
-                          const v1::JobListRow& row, int64_t delta) {
+absl::Status AdjustCounts(StateWriter& state, const std::string& tenant, const v1::JobListRow& row,
+                          int64_t delta) {
   std::vector<std::string> scopes = {""};
   scopes.insert(scopes.end(), row.visible_to().begin(), row.visible_to().end());
   for (const std::string& scope : scopes) {

@@ -32,9 +32,8 @@ std::string PrimaryKey(absl::string_view tenant, absl::string_view id) {
 }
 
 const Table<v1::JobRow>& JobTable() {
-  static const auto* table = new Table<v1::JobRow>("jobs", [](const v1::JobRow& row) {
-    return PrimaryKey(row.tenant(), row.job().job_id());
-  });
+  static const auto* table = new Table<v1::JobRow>(
+      "jobs", [](const v1::JobRow& row) { return PrimaryKey(row.tenant(), row.job().job_id()); });
   return *table;
 }
 
@@ -127,13 +126,18 @@ std::string HistoryKey(absl::string_view tenant, absl::string_view job_id, int64
 std::string HistoryPrefix(absl::string_view tenant, absl::string_view job_id) {
   return Tenant("hist", tenant).String(job_id).key();
 }
-std::string StatusCountKey(absl::string_view tenant, absl::string_view technician,
-                           int32_t status) {
+std::string StatusCountKey(absl::string_view tenant, absl::string_view technician, int32_t status) {
   return Tenant("count", tenant).String(technician).Int64(status).key();
 }
 std::string StatusCountPrefix(absl::string_view tenant, absl::string_view technician) {
   return Tenant("count", tenant).String(technician).key();
 }
+std::string TextSearchPrefix(absl::string_view tenant, absl::string_view word, ListSort sort) {
+  std::string prefix = ListIndexPrefix(tenant, {"text", std::string(word)}, sort);
+  prefix.resize(prefix.size() - 2);  // no terminator: every token that starts with `word`
+  return prefix;
+}
+
 std::string ListRowKey(absl::string_view tenant, absl::string_view job_id) {
   return Tenant("listrow", tenant).String(job_id).key();
 }
@@ -142,8 +146,8 @@ std::string ListIndexPrefix(absl::string_view tenant, const ListDimension& dimen
                             ListSort sort) {
   return Tenant("list", tenant)
       .String(dimension.name)
-      .String(dimension.value)
       .Int64(static_cast<int64_t>(sort))
+      .String(dimension.value)
       .key();
 }
 
@@ -221,8 +225,8 @@ std::vector<std::string> SearchTokens(const v1::JobListRow& row) {
   std::set<std::string> tokens = {absl::StrCat("job-", row.summary().number()),
                                   absl::StrCat(row.summary().number())};
   for (const std::string* text : {&row.summary().title(), &row.summary().customer_name()}) {
-    for (absl::string_view word : absl::StrSplit(*text, absl::ByAnyChar(" \t\n/()"),
-                                                 absl::SkipEmpty())) {
+    for (absl::string_view word :
+         absl::StrSplit(*text, absl::ByAnyChar(" \t\n/()"), absl::SkipEmpty())) {
       std::string token = NormalizeSearchWord(word);
       if (!token.empty()) tokens.insert(token.substr(0, 32));
     }

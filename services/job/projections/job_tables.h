@@ -51,12 +51,11 @@ std::string HistoryKey(absl::string_view tenant, absl::string_view job_id, int64
 std::string HistoryPrefix(absl::string_view tenant, absl::string_view job_id);
 
 // Counts of jobs by status: for everyone (`technician` empty) or visible to one technician.
-std::string StatusCountKey(absl::string_view tenant, absl::string_view technician,
-                           int32_t status);
+std::string StatusCountKey(absl::string_view tenant, absl::string_view technician, int32_t status);
 std::string StatusCountPrefix(absl::string_view tenant, absl::string_view technician);
 
 // The job list: its current row per job, and the covering index entries (value: the row) by
-// which lists are read. An entry is (tenant, dimension, value, sort order, sort key, job id).
+// which lists are read. An entry is (tenant, dimension, sort order, value, sort key, job id).
 std::string ListRowKey(absl::string_view tenant, absl::string_view job_id);
 enum class ListSort { kNumberDescending, kScheduledAscending };
 struct ListDimension {
@@ -67,6 +66,8 @@ struct ListDimension {
 // The prefix of one dimension's entries in one sort order.
 std::string ListIndexPrefix(absl::string_view tenant, const ListDimension& dimension,
                             ListSort sort);
+// The prefix of the "text" entries of every token that starts with `word` (normalized, no NUL).
+std::string TextSearchPrefix(absl::string_view tenant, absl::string_view word, ListSort sort);
 // The dimensions a row is listed under, and its index keys.
 std::vector<ListDimension> ListDimensionsOf(const v1::JobListRow& row);
 std::vector<std::string> ListIndexKeys(absl::string_view tenant, const v1::JobListRow& row);

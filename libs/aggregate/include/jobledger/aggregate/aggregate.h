@@ -47,8 +47,8 @@ struct CommandMeta {
   std::string correlation_id;
   std::string causation_id;
   std::string idempotency_key;
-  std::optional<absl::Time> occurred_at;       // the device's time; the server's when unset
-  std::optional<int64_t> expected_version;     // optimistic concurrency; unset: no check
+  std::optional<absl::Time> occurred_at;    // the device's time; the server's when unset
+  std::optional<int64_t> expected_version;  // optimistic concurrency; unset: no check
 };
 
 }  // namespace jobledger::aggregate

@@ -52,8 +52,8 @@ template <typename State>
 struct Outcome {
   State state;  // after the command (the current state for a replayed retry)
   int64_t version = 0;
-  std::optional<LogPosition> position;  // the last appended event; none when nothing changed
-  bool replayed = false;                // answered from the first attempt of this command
+  std::optional<LogPosition> position;    // the last appended event; none when nothing changed
+  bool replayed = false;                  // answered from the first attempt of this command
   std::vector<events::v1::Event> events;  // what was appended
 };
 
@@ -214,8 +214,8 @@ class CommandWriter {
       ABSL_LOCKS_EXCLUDED(pending_mu_) {
     {
       absl::MutexLock lock(&pending_mu_);
-      auto it = pending_commands_.find(std::make_pair(std::string(tenant),
-                                                      std::string(idempotency_key)));
+      auto it =
+          pending_commands_.find(std::make_pair(std::string(tenant), std::string(idempotency_key)));
       if (it != pending_commands_.end()) return std::optional<CommandRecord>(it->second);
     }
     return source_->FindCommand(tenant, idempotency_key);
@@ -224,9 +224,9 @@ class CommandWriter {
   absl::StatusOr<Outcome<State>> Replay(const AggregateKey& key, const CommandRecord& first,
                                         State current) const {
     if (!(first.aggregate == key)) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "idempotency key already used for ", first.aggregate.type, " ", first.aggregate.id,
-          ": use a new key for a different command"));
+      return absl::AlreadyExistsError(absl::StrCat("idempotency key already used for ",
+                                                   first.aggregate.type, " ", first.aggregate.id,
+                                                   ": use a new key for a different command"));
     }
     Outcome<State> outcome;
     outcome.state = std::move(current);
@@ -271,9 +271,8 @@ class CommandWriter {
           absl::StrCat("the event log is not reachable: ", end.status().message()));
     }
     if (*end > 0) {
-      absl::Status caught_up =
-          source_->WaitFor(LogPosition{options_.topic, partition, *end - 1},
-                           options_.clock->Now() + options_.catch_up_timeout);
+      absl::Status caught_up = source_->WaitFor(LogPosition{options_.topic, partition, *end - 1},
+                                                options_.clock->Now() + options_.catch_up_timeout);
       if (!caught_up.ok()) {
         return absl::UnavailableError(absl::StrCat(
             "waiting for the projection after a failed append: ", caught_up.message()));

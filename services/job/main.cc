@@ -1,0 +1,94 @@
+// jobledger-job: the job service process. Wiring only; see job_server.h.
+#include <cstdio>
+#include <filesystem>
+
+#include "job_server.h"
+#include "jobledger/eventlog/embedded_log.h"
+#include "jobledger/eventlog/kafka_log.h"
+#include "jobledger/eventlog/topics.h"
+#include "jobledger/server/log.h"
+
+namespace {
+
+using jobledger::server::Level;
+using jobledger::server::Log;
+
+struct JobFlags {
+  std::string kafka_bootstrap;
+  std::string log_dir;
+  std::string billing_address;
+  std::string time_zone = "UTC";
+  int partitions = jobledger::eventlog::kDefaultPartitions;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  jobledger::server::ShutdownSignals signals;
+  jobledger::server::ServerFlags defaults;
+  defaults.listen = "0.0.0.0:7101";
+  defaults.metrics_listen = "0.0.0.0:9101";
+  JobFlags flags;
+  jobledger::job::JobServerOptions options;
+  options.server =
+      jobledger::server::ParseServerConfigOrExit(argc, argv, "job", defaults, [&](CLI::App& app) {
+        app.add_option("--kafka-bootstrap", flags.kafka_bootstrap,
+                       "Kafka bootstrap servers; the embedded log when empty")
+            ->envname("JOBLEDGER_KAFKA_BOOTSTRAP");
+        app.add_option("--log-dir", flags.log_dir,
+                       "embedded log directory shared by all services (default <data-dir>/../log)")
+            ->envname("JOBLEDGER_LOG_DIR");
+        app.add_option("--billing-address", flags.billing_address,
+                       "billing service host:port, asked before reopening a job")
+            ->envname("JOBLEDGER_BILLING_ADDRESS");
+        app.add_option("--time-zone", flags.time_zone, "the tenants' time zone (IANA name)")
+            ->envname("JOBLEDGER_TIME_ZONE");
+        app.add_option("--partitions", flags.partitions,
+                       "partitions of the job topic when the embedded log creates it")
+            ->envname("JOBLEDGER_PARTITIONS")
+            ->check(CLI::Range(1, 256));
+      });
+  if (options.server.data_dir.empty()) {
+    std::fprintf(stderr, "%s: --data-dir: required (the projection and attachments live there)\n",
+                 argv[0]);
+    return 2;
+  }
+  if (!absl::LoadTimeZone(flags.time_zone, &options.time_zone)) {
+    std::fprintf(stderr, "%s: --time-zone: unknown zone \"%s\"\n", argv[0],
+                 flags.time_zone.c_str());
+    return 2;
+  }
+  std::unique_ptr<jobledger::eventlog::EventLog> log;
+  if (!flags.kafka_bootstrap.empty()) {
+    jobledger::eventlog::KafkaLogOptions kafka;
+    kafka.bootstrap_servers = flags.kafka_bootstrap;
+    kafka.client_id = "jobledger-job";
+    auto opened = jobledger::eventlog::KafkaLog::Create(kafka);
+    if (!opened.ok()) {
+      Log(Level::kError, opened.status().message());
+      return 1;
+    }
+    log = *std::move(opened);
+  } else {
+    jobledger::eventlog::EmbeddedLogOptions embedded;
+    embedded.directory =
+        flags.log_dir.empty()
+            ? (std::filesystem::path(options.server.data_dir).parent_path() / "log").string()
+            : flags.log_dir;
+    embedded.owned_topics = {{std::string(jobledger::eventlog::kJobTopic), flags.partitions}};
+    auto opened = jobledger::eventlog::EmbeddedLog::Open(embedded);
+    if (!opened.ok()) {
+      Log(Level::kError, opened.status().message());
+      return 1;
+    }
+    log = *std::move(opened);
+  }
+  options.log = log.get();
+  options.billing_address = flags.billing_address;
+  auto server = jobledger::job::JobServer::Start(std::move(options));
+  if (!server.ok()) {
+    Log(Level::kError, server.status().message());
+    return 1;
+  }
+  return (*server)->Run(signals);
+}
