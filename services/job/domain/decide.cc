@@ -9,6 +9,7 @@
 #include "domain/evolve.h"
 #include "domain/lifecycle.h"
 #include "domain/repeated.h"
+#include "domain/validate.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "jobledger/common/local_time.h"
@@ -115,7 +116,11 @@ absl::StatusOr<v1::Job> BuildNewJob(const v1::CreateJobRequest& request,
     if (!priced.ok()) return priced.status();
     *job.add_line_items() = *std::move(priced);
   }
-  job.set_title(request.title().empty() ? job.line_items(0).name() : request.title());
+  if (IsBlank(request.title()) && job.line_items().empty()) {
+    return absl::InvalidArgumentError(
+        "title: required when there are no line items to take it from");
+  }
+  job.set_title(IsBlank(request.title()) ? job.line_items(0).name() : request.title());
   job.set_description(request.description());
   job.set_external_number(request.external_number());
   job.set_project_id(request.project_id());
@@ -340,11 +345,12 @@ absl::StatusOr<Events> DecideUpdateLineItem(const v1::Job& job, const Head& head
     return absl::NotFoundError(absl::StrCat("line_item.line_item_id: no line item ",
                                             item.line_item_id(), " on ", JobLabel(job)));
   }
-  if (job.line_items_size() > 1 &&
-      item.unit_price().currency() != current->unit_price().currency()) {
+  // The other lines set the job's currency; a job's only line answers to the contract amount.
+  const std::string currency = job.line_items_size() > 1 ? current->unit_price().currency()
+                                                         : job.contract_amount().currency();
+  if (!currency.empty() && item.unit_price().currency() != currency) {
     return absl::InvalidArgumentError(
-        absl::StrCat("line_item.unit_price.currency: the job's amounts are in ",
-                     current->unit_price().currency()));
+        absl::StrCat("line_item.unit_price.currency: the job's amounts are in ", currency));
   }
   if (google::protobuf::util::MessageDifferencer::Equals(*current, item)) return Events{};
   v1::LineItemChanged changed;

@@ -38,16 +38,24 @@ std::string FormatQuantity(int64_t milli) {
 std::string FieldText(const v1::Job& job, const google::protobuf::FieldDescriptor* field) {
   google::protobuf::TextFormat::Printer printer;
   printer.SetSingleLineMode(true);
+  printer.SetUseUtf8StringEscaping(true);  // "Église", not "\303\211glise"
+  const auto* reflection = job.GetReflection();
+  const bool is_string = field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_STRING;
   if (field->is_repeated()) {
     std::vector<std::string> values;
-    const auto* reflection = job.GetReflection();
     for (int i = 0; i < reflection->FieldSize(job, field); ++i) {
       std::string value;
-      printer.PrintFieldValueToString(job, field, i, &value);
+      if (is_string) {
+        value = reflection->GetRepeatedString(job, field, i);
+      } else {
+        printer.PrintFieldValueToString(job, field, i, &value);
+      }
       values.push_back(value);
     }
     return absl::StrJoin(values, ", ");
   }
+  // The text format would quote and escape them.
+  if (is_string) return reflection->GetString(job, field);
   if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE &&
       !job.GetReflection()->HasField(job, field)) {
     return "";

@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "jobledger/common/local_time.h"
@@ -32,17 +33,35 @@ bool IsCleanText(absl::string_view text) {
     if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') return false;
     if (c == 0x7F) return false;
   }
-  // A simple structural UTF-8 check: lead bytes and the right number of continuation bytes.
+  // Well-formed UTF-8 (RFC 3629): no overlong forms, surrogates or code points past U+10FFFF,
+  // which protobuf refuses to parse back and would leave an unreadable event in the log.
   size_t i = 0;
   while (i < text.size()) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    int length = c < 0x80           ? 1
-                 : (c >> 5) == 0x6  ? 2
-                 : (c >> 4) == 0xE  ? 3
-                 : (c >> 3) == 0x1E ? 4
-                                    : 0;
-    if (length == 0 || i + length > text.size()) return false;
-    for (int k = 1; k < length; ++k) {
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length = 0;
+    unsigned char low = 0x80;  // bounds of the second byte
+    unsigned char high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    const unsigned char second = static_cast<unsigned char>(text[i + 1]);
+    if (second < low || second > high) return false;
+    for (size_t k = 2; k < length; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return false;
     }
     i += length;
@@ -90,8 +109,8 @@ absl::Status ValidateAddress(absl::string_view field, const v1::Address& address
     }
   }
   if (!address.country().empty() &&
-      (address.country().size() != 2 || !std::isupper(address.country()[0]) ||
-       !std::isupper(address.country()[1]))) {
+      (address.country().size() != 2 || !absl::ascii_isupper(address.country()[0]) ||
+       !absl::ascii_isupper(address.country()[1]))) {
     return Invalid(Field(field, "country"), "an ISO 3166-1 alpha-2 code such as US");
   }
   return absl::OkStatus();
@@ -118,9 +137,13 @@ absl::Status ValidateUniqueIds(absl::string_view field, const Items& items, IdOf
 
 }  // namespace
 
+bool IsBlank(absl::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == absl::string_view::npos;
+}
+
 absl::Status ValidateText(absl::string_view field, absl::string_view text, size_t max_length,
                           bool required) {
-  if (required && text.find_first_not_of(" \t\r\n") == absl::string_view::npos) {
+  if (required && IsBlank(text)) {
     return Invalid(field, "required");
   }
   if (text.size() > max_length) {
@@ -412,7 +435,7 @@ absl::Status ValidateCreateJob(const v1::CreateJobRequest& request) {
   if (absl::Status s = ValidateText("title", request.title(), kMaxNameLength, false); !s.ok()) {
     return s;
   }
-  if (request.title().empty() && request.line_items().empty()) {
+  if (IsBlank(request.title()) && request.line_items().empty()) {
     return Invalid("title", "required when there are no line items to take it from");
   }
   for (const auto& [field, value, max] :

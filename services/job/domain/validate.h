@@ -33,6 +33,8 @@ absl::Status ValidateExpense(absl::string_view field, const v1::Expense& expense
 absl::Status ValidateEquipment(absl::string_view field, const v1::InstalledEquipment& equipment);
 absl::Status ValidateWorkEntry(absl::string_view field, const v1::WorkEntry& entry);
 absl::Status ValidateGeoPoint(absl::string_view field, const v1::GeoPoint& point);
+// Empty or only whitespace.
+bool IsBlank(absl::string_view text);
 absl::Status ValidateText(absl::string_view field, absl::string_view text, size_t max_length,
                           bool required);
 

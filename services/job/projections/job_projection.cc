@@ -145,8 +145,10 @@ absl::Status ApplyCustomerEvent(const events::v1::Event& event, StateWriter& sta
   row.set_tenant(tenant);
   row.set_last_hash(envelope.hash());
   if (absl::Status s = CustomerTable().Put(state, row, *stored); !s.ok()) return s;
-  // The job list shows the customer's name and filters by its tags.
-  if (std::holds_alternative<v1::CustomerDetailsChanged>(*decoded)) {
+  // The job list shows the customer's name and filters by its tags. A job can be applied
+  // before its customer's creation (another partition), so creation refreshes too.
+  if (std::holds_alternative<v1::CustomerCreated>(*decoded) ||
+      std::holds_alternative<v1::CustomerDetailsChanged>(*decoded)) {
     return RefreshJobsOfPrefix(state, tenant,
                                CustomerJobPrefix(tenant, row.customer().customer_id()));
   }

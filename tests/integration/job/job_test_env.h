@@ -1,0 +1,93 @@
+// A job service for integration tests: the real JobServer in-process on port 0, over an embedded
+// log in a temp directory, with a scheduling topic the test writes to directly (the scheduling
+// service is not needed to test the visibility rule), tokens for any user and role, and stubs.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "google/protobuf/message.h"
+#include "job_commands.h"
+#include "job_server.h"
+#include "jobledger/auth/roles.h"
+#include "jobledger/eventlog/embedded_log.h"
+#include "jobledger/job/v1/job_service.grpc.pb.h"
+#include "jobledger/testing/temp_dir.h"
+
+namespace jobledger::job::testing {
+
+inline constexpr char kKey[] = "job-service-test-key-job-service-test-key";
+inline constexpr int kPartitions = 4;
+
+// What billing says, set by the test.
+class FakeInvoices final : public InvoiceLookup {
+ public:
+  void Set(std::vector<std::string> numbers) {
+    absl::MutexLock lock(&mu_);
+    numbers_ = std::move(numbers);
+  }
+  absl::StatusOr<std::vector<std::string>> UnvoidedInvoices(const Caller&,
+                                                            const std::string&) override {
+    absl::MutexLock lock(&mu_);
+    return numbers_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::string> numbers_ ABSL_GUARDED_BY(mu_);
+};
+
+class JobServiceEnv {
+ public:
+  JobServiceEnv();
+  ~JobServiceEnv();
+
+  // Starts (or restarts) the server on the same directories; waits until it is ready.
+  void Start();
+  void Stop();
+
+  // A context carrying a token of `user` in `tenant` acting as `role`.
+  std::unique_ptr<grpc::ClientContext> As(const std::string& user, auth::Role role,
+                                          const std::string& tenant = "acme") const;
+  v1::JobService::Stub& jobs() { return *job_stub_; }
+  v1::CustomerService::Stub& customers() { return *customer_stub_; }
+  FakeInvoices& invoices() { return invoices_; }
+  eventlog::EmbeddedLog& log() { return *log_; }
+  const std::string& data_dir() const { return data_dir_; }
+  std::string projections_dir() const { return data_dir_ + "/projections"; }
+
+  // Appends a scheduling event about `job_id` (aggregate job_schedule) or a crew.
+  void AppendScheduling(const std::string& tenant, const std::string& aggregate_type,
+                        const std::string& aggregate_id, const google::protobuf::Message& event);
+
+  // Events appended to the job topic so far (all partitions).
+  int64_t JobTopicEvents();
+
+  // Helpers for the common setup: a customer with one property, a job for it.
+  v1::Customer CreateCustomer(const std::string& name, const std::string& tenant = "acme");
+  v1::JobReply CreateJob(const std::string& customer_id, const std::string& title,
+                         const std::string& tenant = "acme");
+
+ private:
+  jobledger::testing::TempDir dir_;
+  std::string data_dir_;
+  std::unique_ptr<eventlog::EmbeddedLog> log_;
+  std::unique_ptr<eventlog::EmbeddedLog> scheduling_log_;
+  FakeInvoices invoices_;
+  std::unique_ptr<JobServer> server_;
+  std::unique_ptr<v1::JobService::Stub> job_stub_;
+  std::unique_ptr<v1::CustomerService::Stub> customer_stub_;
+  absl::Mutex sequences_mu_;
+  std::map<std::string, int64_t> sequences_ ABSL_GUARDED_BY(sequences_mu_);
+  std::map<std::string, std::string> hashes_ ABSL_GUARDED_BY(sequences_mu_);
+};
+
+// An OK status or a failure message with the code and text.
+::testing::AssertionResult IsOk(const grpc::Status& status);
+
+}  // namespace jobledger::job::testing
