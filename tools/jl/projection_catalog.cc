@@ -1,9 +1,19 @@
-// The catalogue of projections `jl projections verify|rebuild` can build. Services register
-// theirs here when they exist; until then it is empty and those commands say so.
+// The catalogue of projections `jl projections verify|rebuild` can build: each service's
+// projections, constructed as the service constructs them.
 #include "projection_catalog.h"
+
+#include <string>
+
+#include "jobledger/eventlog/topics.h"
+#include "projections/job_projection.h"
 
 namespace jobledger::cli {
 
-std::vector<std::unique_ptr<projection::Projection>> KnownProjections() { return {}; }
+std::vector<std::unique_ptr<projection::Projection>> KnownProjections() {
+  std::vector<std::unique_ptr<projection::Projection>> projections;
+  projections.push_back(std::make_unique<job::JobProjection>(
+      std::string(eventlog::kJobTopic), std::string(eventlog::kSchedulingTopic)));
+  return projections;
+}
 
 }  // namespace jobledger::cli

@@ -20,12 +20,22 @@ namespace {
 
 struct ProjectionsOptions {
   std::string data_dir = "./data";
+  std::string log_dir;  // empty: <data-dir>/log, or else the one beside it (<data-dir>/../log)
   std::string name;
 };
 
 absl::StatusOr<std::unique_ptr<eventlog::EventLog>> OpenLog(const ProjectionsOptions& options) {
   eventlog::EmbeddedLogOptions log_options;
-  log_options.directory = (std::filesystem::path(options.data_dir) / "log").string();
+  std::filesystem::path directory = options.log_dir;
+  if (directory.empty()) {
+    // A service's data dir (e.g. data/job) sits beside the shared log (data/log).
+    directory = std::filesystem::path(options.data_dir) / "log";
+    std::error_code error;
+    if (!std::filesystem::exists(directory, error)) {
+      directory = std::filesystem::path(options.data_dir).parent_path() / "log";
+    }
+  }
+  log_options.directory = directory.string();
   auto log = eventlog::EmbeddedLog::Open(log_options);  // reads only: services own the topics
   if (!log.ok()) return log.status();
   return std::unique_ptr<eventlog::EventLog>(std::move(*log));
@@ -121,6 +131,10 @@ void RegisterProjectionsCommand(CLI::App& app) {
                    "Data directory: the log in <dir>/log, projections in <dir>/projections")
       ->envname("JOBLEDGER_DATA_DIR")
       ->capture_default_str();
+  command
+      ->add_option("--log-dir", options->log_dir,
+                   "The embedded log (default <data-dir>/log, else <data-dir>/../log)")
+      ->envname("JOBLEDGER_LOG_DIR");
 
   CLI::App* list = command->add_subcommand(
       "list", "Each projection with its store, version, applied events, lag and dead letters");

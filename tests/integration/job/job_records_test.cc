@@ -12,6 +12,7 @@
 #include "jobledger/common/sha256.h"
 #include "jobledger/eventlog/envelope_codec.h"
 #include "jobledger/projection/tools.h"
+#include "jobledger/testing/child_process.h"
 #include "jobledger/testing/wait.h"
 #include "projections/job_projection.h"
 
@@ -337,6 +338,33 @@ TEST_F(JobRecordsTest, ARebuiltProjectionEqualsTheLiveOne) {
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_GT(verified->events, 40);
   EXPECT_TRUE(verified->matches());
+}
+
+TEST_F(JobRecordsTest, JlProjectionsVerifiesAndRebuildsTheJobProjection) {
+  env_.CreateJob(customer_.customer_id(), "Another");
+  env_.Stop();
+  auto run = [&](const std::string& command) {
+    auto child = jobledger::testing::ChildProcess::Spawn(
+        {JL_CLI_PATH, "projections", command, "job", "--data-dir", env_.data_dir()});
+    EXPECT_TRUE(child.ok()) << child.status();
+    std::string output;
+    while (auto line = (*child)->ReadLine(absl::Seconds(60))) output += *line + "\n";
+    return std::make_pair((*child)->Wait(), output);
+  };
+  auto [verified, verify_output] = run("verify");
+  EXPECT_EQ(verified, 0) << verify_output;
+  EXPECT_THAT(verify_output, HasSubstr("OK: the live state equals a clean rebuild"));
+  auto [rebuilt, rebuild_output] = run("rebuild");
+  EXPECT_EQ(rebuilt, 0) << rebuild_output;
+  // The service starts on the rebuilt store and still knows the jobs.
+  env_.Start();
+  v1::GetJobRequest get;
+  get.set_job_id(job_.job_id());
+  v1::JobView view;
+  EXPECT_TRUE(IsOk(env_.jobs().GetJob(env_.As("d", Role::kDispatcher).get(), get, &view)));
+  v1::ListJobsResponse list;
+  ASSERT_TRUE(IsOk(env_.jobs().ListJobs(env_.As("d", Role::kDispatcher).get(), {}, &list)));
+  EXPECT_EQ(list.jobs_size(), 2);
 }
 
 }  // namespace
