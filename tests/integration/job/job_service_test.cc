@@ -17,12 +17,19 @@ using auth::Role;
 using google::protobuf::util::TimeUtil;
 using ::testing::HasSubstr;
 
-class JobServiceTest : public ::testing::Test {
+// Every test here runs on both log backends.
+class JobServiceTest : public ::testing::TestWithParam<Backend> {
  protected:
-  JobServiceEnv env_;
+  JobServiceEnv env_{GetParam()};
 };
 
-TEST_F(JobServiceTest, CreatesJobsWithGaplessNumbersAndDefaultsFromTheCustomer) {
+INSTANTIATE_TEST_SUITE_P(Backends, JobServiceTest,
+                         ::testing::Values(Backend::kEmbedded, Backend::kKafka),
+                         [](const ::testing::TestParamInfo<Backend>& param) {
+                           return param.param == Backend::kKafka ? "Kafka" : "Embedded";
+                         });
+
+TEST_P(JobServiceTest, CreatesJobsWithGaplessNumbersAndDefaultsFromTheCustomer) {
   const v1::Customer customer = env_.CreateCustomer("Ada Lovelace");
   v1::CreateJobRequest request;
   request.set_customer_id(customer.customer_id());
@@ -69,7 +76,7 @@ TEST_F(JobServiceTest, CreatesJobsWithGaplessNumbersAndDefaultsFromTheCustomer) 
   EXPECT_EQ(jobs.status_counts(0).count(), 3);
 }
 
-TEST_F(JobServiceTest, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
+TEST_P(JobServiceTest, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
   const v1::Customer customer = env_.CreateCustomer("Ada");
   const int64_t before = env_.JobTopicEvents();
   v1::CreateJobRequest request;
@@ -98,7 +105,7 @@ TEST_F(JobServiceTest, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
   EXPECT_EQ(env_.JobTopicEvents(), before);
 }
 
-TEST_F(JobServiceTest, LifecycleEnforcesReasonsChecklistsAndTheInvoiceCheckOnReopen) {
+TEST_P(JobServiceTest, LifecycleEnforcesReasonsChecklistsAndTheInvoiceCheckOnReopen) {
   const v1::Customer customer = env_.CreateCustomer("Ada");
   v1::CreateJobRequest create;
   create.set_customer_id(customer.customer_id());
@@ -163,7 +170,7 @@ TEST_F(JobServiceTest, LifecycleEnforcesReasonsChecklistsAndTheInvoiceCheckOnReo
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
-TEST_F(JobServiceTest, ClockInStartsWorkAndTracksEachTechnicianSeparately) {
+TEST_P(JobServiceTest, ClockInStartsWorkAndTracksEachTechnicianSeparately) {
   const v1::Customer customer = env_.CreateCustomer("Ada");
   const v1::JobReply job = env_.CreateJob(customer.customer_id(), "Two-person install");
   const std::string job_id = job.job().job_id();
@@ -205,7 +212,7 @@ TEST_F(JobServiceTest, ClockInStartsWorkAndTracksEachTechnicianSeparately) {
   EXPECT_EQ(view.counts().work_minutes(), 120);
 }
 
-TEST_F(JobServiceTest, RetriesWithTheSameIdempotencyKeyAppendNothing) {
+TEST_P(JobServiceTest, RetriesWithTheSameIdempotencyKeyAppendNothing) {
   const v1::Customer customer = env_.CreateCustomer("Ada");
   v1::CreateJobRequest create;
   create.mutable_meta()->set_idempotency_key("create-1");
@@ -234,7 +241,7 @@ TEST_F(JobServiceTest, RetriesWithTheSameIdempotencyKeyAppendNothing) {
   EXPECT_EQ(noted.job().notes_size(), 1);
 }
 
-TEST_F(JobServiceTest, ConcurrentWritersWithTheSameVersionGetAbortedNeverALostUpdate) {
+TEST_P(JobServiceTest, ConcurrentWritersWithTheSameVersionGetAbortedNeverALostUpdate) {
   const v1::Customer customer = env_.CreateCustomer("Ada");
   const v1::JobReply job = env_.CreateJob(customer.customer_id(), "Contended");
   constexpr int kWriters = 8;
@@ -265,7 +272,7 @@ TEST_F(JobServiceTest, ConcurrentWritersWithTheSameVersionGetAbortedNeverALostUp
   EXPECT_EQ(view.job().notes_size(), 1);
 }
 
-TEST_F(JobServiceTest, CustomerRequestBecomesAJobOnce) {
+TEST_P(JobServiceTest, CustomerRequestBecomesAJobOnce) {
   v1::SubmitRequestRequest submit;
   submit.set_source(v1::REQUEST_SOURCE_ONLINE_BOOKING);
   submit.mutable_requester()->set_name("Grace Hopper");
@@ -312,7 +319,7 @@ TEST_F(JobServiceTest, CustomerRequestBecomesAJobOnce) {
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
-TEST_F(JobServiceTest, StateSurvivesARestartAndNumbersContinue) {
+TEST_P(JobServiceTest, StateSurvivesARestartAndNumbersContinue) {
   const v1::Customer customer = env_.CreateCustomer("Ada");
   const v1::JobReply job = env_.CreateJob(customer.customer_id(), "Before restart");
   env_.Stop();

@@ -8,6 +8,7 @@
 #include "jobledger/auth/jwt.h"
 #include "jobledger/common/uuid.h"
 #include "jobledger/eventlog/envelope_codec.h"
+#include "jobledger/eventlog/kafka_log.h"
 #include "jobledger/eventlog/partitioner.h"
 #include "jobledger/eventlog/topics.h"
 #include "jobledger/testing/wait.h"
@@ -20,17 +21,31 @@ namespace jobledger::job::testing {
          << "code " << status.error_code() << ": " << status.error_message();
 }
 
-JobServiceEnv::JobServiceEnv() : data_dir_(dir_.Sub("job")) {
-  eventlog::EmbeddedLogOptions options;
-  options.directory = dir_.Sub("log");
-  options.owned_topics = {{std::string(eventlog::kJobTopic), kPartitions}};
-  auto log = eventlog::EmbeddedLog::Open(options);
-  EXPECT_TRUE(log.ok()) << log.status();
-  log_ = *std::move(log);
-  options.owned_topics = {{std::string(eventlog::kSchedulingTopic), kPartitions}};
-  auto scheduling = eventlog::EmbeddedLog::Open(options);
-  EXPECT_TRUE(scheduling.ok()) << scheduling.status();
-  scheduling_log_ = *std::move(scheduling);
+JobServiceEnv::JobServiceEnv(Backend backend) : data_dir_(dir_.Sub("job")) {
+  if (backend == Backend::kKafka) {
+    eventlog::DevBrokerOptions broker_options;
+    broker_options.topics = {{std::string(eventlog::kJobTopic), kPartitions},
+                             {std::string(eventlog::kSchedulingTopic), kPartitions}};
+    auto broker = eventlog::DevBroker::Start(broker_options);
+    EXPECT_TRUE(broker.ok()) << broker.status();
+    broker_ = *std::move(broker);
+    eventlog::KafkaLogOptions log_options;
+    log_options.bootstrap_servers = broker_->bootstrap_servers();
+    auto log = eventlog::KafkaLog::Create(log_options);
+    EXPECT_TRUE(log.ok()) << log.status();
+    log_ = *std::move(log);
+  } else {
+    eventlog::EmbeddedLogOptions options;
+    options.directory = dir_.Sub("log");
+    options.owned_topics = {{std::string(eventlog::kJobTopic), kPartitions}};
+    auto log = eventlog::EmbeddedLog::Open(options);
+    EXPECT_TRUE(log.ok()) << log.status();
+    log_ = *std::move(log);
+    options.owned_topics = {{std::string(eventlog::kSchedulingTopic), kPartitions}};
+    auto scheduling = eventlog::EmbeddedLog::Open(options);
+    EXPECT_TRUE(scheduling.ok()) << scheduling.status();
+    scheduling_log_ = *std::move(scheduling);
+  }
   Start();
 }
 
@@ -108,9 +123,10 @@ void JobServiceEnv::AppendScheduling(const std::string& tenant, const std::strin
     eventlog::SealEvent(event);
     hashes_[key] = envelope.hash();
   }
-  auto appended = scheduling_log_->Append(eventlog::kSchedulingTopic,
-                                          eventlog::PartitionForKey(aggregate_id, kPartitions),
-                                          {eventlog::EncodeEvent(event)});
+  eventlog::EventLog& log = scheduling_log_ != nullptr ? *scheduling_log_ : *log_;
+  auto appended =
+      log.Append(eventlog::kSchedulingTopic, eventlog::PartitionForKey(aggregate_id, kPartitions),
+                 {eventlog::EncodeEvent(event)});
   ASSERT_TRUE(appended.ok()) << appended.status();
 }
 

@@ -15,6 +15,7 @@
 #include "job_commands.h"
 #include "job_server.h"
 #include "jobledger/auth/roles.h"
+#include "jobledger/eventlog/dev_broker.h"
 #include "jobledger/eventlog/embedded_log.h"
 #include "jobledger/job/v1/job_service.grpc.pb.h"
 #include "jobledger/testing/temp_dir.h"
@@ -42,9 +43,13 @@ class FakeInvoices final : public InvoiceLookup {
   std::vector<std::string> numbers_ ABSL_GUARDED_BY(mu_);
 };
 
+enum class Backend { kEmbedded, kKafka };
+
 class JobServiceEnv {
  public:
-  JobServiceEnv();
+  // The embedded log in a temp directory, or Kafka: an in-process DevBroker (librdkafka's mock
+  // cluster over loopback TCP) with both topics.
+  explicit JobServiceEnv(Backend backend = Backend::kEmbedded);
   ~JobServiceEnv();
 
   // Starts (or restarts) the server on the same directories; waits until it is ready.
@@ -57,7 +62,7 @@ class JobServiceEnv {
   v1::JobService::Stub& jobs() { return *job_stub_; }
   v1::CustomerService::Stub& customers() { return *customer_stub_; }
   FakeInvoices& invoices() { return invoices_; }
-  eventlog::EmbeddedLog& log() { return *log_; }
+  eventlog::EventLog& log() { return *log_; }
   const std::string& data_dir() const { return data_dir_; }
   std::string projections_dir() const { return data_dir_ + "/projections"; }
 
@@ -76,8 +81,9 @@ class JobServiceEnv {
  private:
   jobledger::testing::TempDir dir_;
   std::string data_dir_;
-  std::unique_ptr<eventlog::EmbeddedLog> log_;
-  std::unique_ptr<eventlog::EmbeddedLog> scheduling_log_;
+  std::unique_ptr<eventlog::DevBroker> broker_;
+  std::unique_ptr<eventlog::EventLog> log_;
+  std::unique_ptr<eventlog::EventLog> scheduling_log_;  // the embedded log's second owner
   FakeInvoices invoices_;
   std::unique_ptr<JobServer> server_;
   std::unique_ptr<v1::JobService::Stub> job_stub_;

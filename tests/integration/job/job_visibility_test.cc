@@ -127,6 +127,32 @@ TEST_F(JobVisibilityTest, CrewMembersSeeTheirCrewsJobsAsMembershipChanges) {
   EXPECT_TRUE(VisibleTitles("tech-7", Role::kTechnician).empty());
 }
 
+TEST_F(JobVisibilityTest, RolesDecideWhichMethodsMayBeCalled) {
+  v1::CreateJobRequest create;
+  create.set_customer_id(customer_.customer_id());
+  create.set_title("From billing?");
+  v1::JobReply reply;
+  EXPECT_EQ(env_.jobs().CreateJob(env_.As("b", Role::kBilling).get(), create, &reply).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(env_.jobs().CreateJob(env_.As("a", Role::kAnalyst).get(), create, &reply).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::ClientContext anonymous;
+  EXPECT_EQ(env_.jobs().CreateJob(&anonymous, create, &reply).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  v1::BulkChangeStatusRequest bulk;
+  bulk.add_job_ids(job_a_);
+  bulk.set_status(v1::JOB_STATUS_COMPLETED);
+  v1::BulkChangeStatusResponse bulk_reply;
+  EXPECT_EQ(env_.jobs()
+                .BulkChangeStatus(env_.As("t", Role::kTechnician).get(), bulk, &bulk_reply)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Billing and analysts read every job of their tenant.
+  EXPECT_EQ(GetCode("b", Role::kBilling, job_a_), grpc::StatusCode::OK);
+  ASSERT_TRUE(jobledger::testing::WaitUntil(
+      [&] { return VisibleTitles("a", Role::kAnalyst).size() == 2; }));
+}
+
 TEST_F(JobVisibilityTest, AnotherTenantSeesNothing) {
   EXPECT_EQ(GetCode("dispatcher-9", Role::kDispatcher, job_a_, "globex"),
             grpc::StatusCode::NOT_FOUND);
