@@ -10,5 +10,6 @@ void RegisterUpCommand(CLI::App& app);
 void RegisterDevBrokerCommand(CLI::App& app);
 void RegisterProjectionsCommand(CLI::App& app);
 void RegisterTokenCommand(CLI::App& app);
+void RegisterLoadgenCommand(CLI::App& app);
 
 }  // namespace jobledger::cli

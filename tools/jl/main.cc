@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   jobledger::cli::RegisterDevBrokerCommand(app);
   jobledger::cli::RegisterProjectionsCommand(app);
   jobledger::cli::RegisterTokenCommand(app);
+  jobledger::cli::RegisterLoadgenCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
