@@ -310,9 +310,11 @@ absl::StatusOr<v1::ListJobsResponse> JobQueries::ListJobs(
     }
     ++examined;
     last.assign(it->key().data(), it->key().size());
+    auto bytes = store->Get(ListRowKey(caller.tenant, it->value()));
+    if (!bytes.ok()) return bytes.status();
     v1::JobListRow row;
-    if (!row.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("a job list entry is corrupt");
+    if (!bytes->has_value() || !row.ParseFromString(**bytes)) {
+      return absl::DataLossError("a job list entry points at a missing or corrupt row");
     }
     if (!filter->Matches(row) || !seen.insert(row.summary().job_id()).second) continue;
     *response.add_jobs() = row.summary();

@@ -20,7 +20,7 @@ struct JobQueriesOptions {
   absl::Duration max_wait = absl::Seconds(5);
   // The most index entries one list page examines before it returns what it has (with a cursor
   // to go on), so that a filter matching few jobs never makes a page slow.
-  int max_examined = 20'000;
+  int max_examined = 5'000;
 };
 
 class JobQueries {

@@ -369,15 +369,21 @@ absl::Status RefreshJobListRow(StateWriter& state, absl::string_view tenant_view
   const std::string bytes = projection::DeterministicBytes(*row);
   const bool existed = previous->has_summary();
   if (existed && projection::DeterministicBytes(*previous) == bytes) return absl::OkStatus();
-  std::set<std::string> new_keys;
-  for (std::string& key : ListIndexKeys(tenant, *row)) new_keys.insert(std::move(key));
+  // Index entries hold only the job id (the row is read from row_key), so a change rewrites
+  // just the entries whose keys changed: a status change touches its two status entries.
+  std::set<std::string> old_keys;
   if (existed) {
-    for (const std::string& key : ListIndexKeys(tenant, *previous)) {
-      if (!new_keys.contains(key)) state.Delete(key);
-    }
+    for (std::string& key : ListIndexKeys(tenant, *previous)) old_keys.insert(std::move(key));
     if (absl::Status s = AdjustCounts(state, tenant, *previous, -1); !s.ok()) return s;
   }
-  for (const std::string& key : new_keys) state.Put(key, bytes);
+  std::set<std::string> new_keys;
+  for (std::string& key : ListIndexKeys(tenant, *row)) new_keys.insert(std::move(key));
+  for (const std::string& key : old_keys) {
+    if (!new_keys.contains(key)) state.Delete(key);
+  }
+  for (const std::string& key : new_keys) {
+    if (!old_keys.contains(key)) state.Put(key, job_id);
+  }
   state.Put(row_key, bytes);
   return AdjustCounts(state, tenant, *row, +1);
 }

@@ -54,8 +54,8 @@ std::string HistoryPrefix(absl::string_view tenant, absl::string_view job_id);
 std::string StatusCountKey(absl::string_view tenant, absl::string_view technician, int32_t status);
 std::string StatusCountPrefix(absl::string_view tenant, absl::string_view technician);
 
-// The job list: its current row per job, and the covering index entries (value: the row) by
-// which lists are read. An entry is (tenant, dimension, sort order, value, sort key, job id).
+// The job list: its current row per job, and the index entries (value: the job id) by which
+// lists are read. An entry is (tenant, dimension, sort order, value, sort key, job id).
 std::string ListRowKey(absl::string_view tenant, absl::string_view job_id);
 enum class ListSort { kNumberDescending, kScheduledAscending };
 struct ListDimension {
