@@ -60,21 +60,32 @@ class EmbeddedMultiSubscription final : public MultiSubscription {
             parts_.begin(), parts_.end(), [](const Part& part) { return !part.store->owned(); })) {}
 
   absl::StatusOr<std::vector<Record>> Poll(size_t max_records, absl::Duration timeout) override {
+    std::vector<Record> records;
+    JL_RETURN_IF_ERROR(PollInto(max_records, timeout, records));
+    return records;
+  }
+
+  absl::Status PollInto(size_t max_records, absl::Duration timeout,
+                        std::vector<Record>& records) override {
     const absl::Time deadline = absl::Now() + timeout;
     while (true) {
       const uint64_t seen = activity_->generation();  // taken first, so no commit slips by
-      std::vector<Record> records;
-      for (size_t i = 0; i < parts_.size() && records.size() < max_records; ++i) {
+      size_t used = 0;
+      for (size_t i = 0; i < parts_.size() && used < max_records; ++i) {
         Part& part = parts_[(next_ + i) % parts_.size()];
-        JL_ASSIGN_OR_RETURN(
-            std::vector<Record> batch,
-            part.store->Read(part.partition, part.position, max_records - records.size()));
-        part.position += static_cast<int64_t>(batch.size());
-        for (Record& record : batch) records.push_back(std::move(record));
+        const size_t before = used;
+        const absl::Status read =
+            part.store->ReadInto(part.partition, part.position, max_records - used, records, used);
+        if (!read.ok()) {
+          records.clear();
+          return read;
+        }
+        part.position += static_cast<int64_t>(used - before);
       }
+      records.resize(used);
       next_ = (next_ + 1) % parts_.size();  // start each round one partition further on
       const absl::Time now = absl::Now();
-      if (!records.empty() || now >= deadline) return records;
+      if (!records.empty() || now >= deadline) return absl::OkStatus();
       activity_->WaitForChange(
           seen, follows_another_process_ ? std::min(deadline, now + follow_interval_) : deadline);
     }
@@ -185,6 +196,15 @@ absl::StatusOr<std::vector<Record>> EmbeddedLog::Read(absl::string_view topic, i
                                                       int64_t from_offset, size_t max_records) {
   JL_ASSIGN_OR_RETURN(auto store, Store(topic));
   return store->Read(partition, from_offset, max_records);
+}
+
+absl::Status EmbeddedLog::ReadInto(absl::string_view topic, int32_t partition, int64_t from_offset,
+                                   size_t max_records, std::vector<Record>& records) {
+  JL_ASSIGN_OR_RETURN(auto store, Store(topic));
+  size_t used = 0;
+  const absl::Status read = store->ReadInto(partition, from_offset, max_records, records, used);
+  records.resize(read.ok() ? used : 0);
+  return read;
 }
 
 absl::StatusOr<int64_t> EmbeddedLog::HighWatermark(absl::string_view topic, int32_t partition) {

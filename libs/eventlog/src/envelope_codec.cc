@@ -1,14 +1,17 @@
 // CloudEvents binary-mode mapping of the envelope, and the hash chain.
 #include "jobledger/eventlog/envelope_codec.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "jobledger/common/sha256.h"
 #include "jobledger/common/status.h"
@@ -74,10 +77,17 @@ void AddHeaderIfSet(Record& record, absl::string_view key, absl::string_view val
 class HeaderReader {
  public:
   explicit HeaderReader(const Record& record) : record_(record) {
+    size_t expected = 0;  // EncodeEvent's order: where the next known header most likely is
     for (const Header& header : record.headers) {
-      const auto known = KnownHeaders().find(header.key);
-      if (known == KnownHeaders().end()) continue;  // other headers are allowed and ignored
-      const std::string*& slot = values_[known->second];
+      size_t index = FindFrom(header.key, expected);
+      if (index < kKnownCount) {
+        expected = index + 1;
+      } else {
+        const auto known = KnownHeaders().find(header.key);
+        if (known == KnownHeaders().end()) continue;  // other headers are allowed and ignored
+        index = known->second;
+      }
+      const std::string*& slot = values_[index];
       if (slot != nullptr && duplicate_.empty()) duplicate_ = header.key;
       slot = &header.value;
     }
@@ -90,7 +100,7 @@ class HeaderReader {
   }
 
   absl::StatusOr<absl::string_view> Required(absl::string_view name) const {
-    const std::string* value = values_[KnownHeaders().at(name)];
+    const std::string* value = values_[IndexOf(name)];
     if (value == nullptr || value->empty()) {
       return Bad(absl::StrCat("header ", name, " is missing"));
     }
@@ -98,7 +108,7 @@ class HeaderReader {
   }
 
   absl::string_view Optional(absl::string_view name) const {
-    const std::string* value = values_[KnownHeaders().at(name)];
+    const std::string* value = values_[IndexOf(name)];
     return value == nullptr ? absl::string_view() : absl::string_view(*value);
   }
 
@@ -108,39 +118,78 @@ class HeaderReader {
   }
 
  private:
+  static constexpr size_t kKnownCount = 19;
+  // In the order EncodeEvent writes them.
+  static constexpr std::array<absl::string_view, kKnownCount> kKnown = {
+      kSpecVersion,    kId,          kType,         kSource,        kSubject,
+      kTime,           kContentType, kTenant,       kAggregateType, kSequence,
+      kActorId,        kActorRole,   kActorName,    kCorrelationId, kCausationId,
+      kIdempotencyKey, kTraceparent, kPreviousHash, kHash};
+
+  // The known header named `name` at or after `from` in kKnown; kKnownCount if none. Records
+  // written by EncodeEvent keep the order, so this usually matches at once, without hashing.
+  static size_t FindFrom(absl::string_view name, size_t from) {
+    for (size_t i = from; i < kKnownCount; ++i) {
+      if (kKnown[i] == name) return i;
+    }
+    return kKnownCount;
+  }
+
+  // Callers name headers by the constants kKnown holds: their addresses match, no hashing.
+  static size_t IndexOf(absl::string_view name) {
+    for (size_t i = 0; i < kKnownCount; ++i) {
+      if (kKnown[i].data() == name.data() && kKnown[i].size() == name.size()) return i;
+    }
+    return KnownHeaders().at(name);
+  }
+
   static const absl::flat_hash_map<absl::string_view, size_t>& KnownHeaders() {
     static const auto* const known = [] {
       auto* names = new absl::flat_hash_map<absl::string_view, size_t>();
-      for (absl::string_view name :
-           {kSpecVersion, kId, kType, kSource, kSubject, kTime, kContentType, kTenant,
-            kAggregateType, kSequence, kActorId, kActorRole, kActorName, kCorrelationId,
-            kCausationId, kIdempotencyKey, kTraceparent, kPreviousHash, kHash}) {
-        names->emplace(name, names->size());
-      }
+      for (absl::string_view name : kKnown) names->emplace(name, names->size());
       return names;
     }();
     return *known;
   }
-  static constexpr size_t kKnownCount = 19;
 
   const Record& record_;
   std::array<const std::string*, kKnownCount> values_{};
   std::string duplicate_;
 };
 
-absl::StatusOr<std::string> DecodeHash(const HeaderReader& reader, absl::string_view name,
-                                       absl::string_view hex) {
-  const bool valid = hex.size() == 2 * kHashSize &&
-                     hex.find_first_not_of("0123456789abcdef") == absl::string_view::npos;
+// Lower-case hex digits' values, -1 for every other byte (upper case is refused too: the hash is
+// written in lower case).
+constexpr std::array<int8_t, 256> kHexDigits = [] {
+  std::array<int8_t, 256> digits{};
+  for (int c = 0; c < 256; ++c) {
+    digits[c] = c >= '0' && c <= '9'   ? static_cast<int8_t>(c - '0')
+                : c >= 'a' && c <= 'f' ? static_cast<int8_t>(c - 'a' + 10)
+                                       : int8_t{-1};
+  }
+  return digits;
+}();
+
+int HexDigit(char c) { return kHexDigits[static_cast<uint8_t>(c)]; }
+
+// Decodes into `bytes`, reusing its storage.
+absl::Status DecodeHash(const HeaderReader& reader, absl::string_view name, absl::string_view hex,
+                        std::string& bytes) {
+  bool valid = hex.size() == 2 * kHashSize;
+  if (valid) {
+    bytes.resize(kHashSize);
+    for (size_t i = 0; i < kHashSize && valid; ++i) {
+      const int high = HexDigit(hex[2 * i]);
+      const int low = HexDigit(hex[2 * i + 1]);
+      valid = high >= 0 && low >= 0;
+      if (valid) bytes[i] = static_cast<char>(high << 4 | low);
+    }
+  }
   if (!valid) return reader.Bad(absl::StrCat("header ", name, " is not a lower-case SHA-256 hex"));
-  return absl::HexStringToBytes(hex);
+  return absl::OkStatus();
 }
 
-}  // namespace
-
-std::string ComputeEventHash(const Envelope& envelope, absl::string_view payload) {
-  std::string canonical;
-  canonical.reserve(256 + payload.size());
+// The canonical bytes the hash covers (see ComputeEventHash), appended to `canonical`.
+void AppendCanonical(const Envelope& envelope, absl::string_view payload, std::string& canonical) {
   canonical.append(envelope.previous_hash());
   AppendField(canonical, envelope.event_id());
   AppendField(canonical, envelope.type());
@@ -148,9 +197,22 @@ std::string ComputeEventHash(const Envelope& envelope, absl::string_view payload
   AppendField(canonical, envelope.tenant());
   AppendField(canonical, envelope.aggregate_type());
   AppendField(canonical, envelope.aggregate_id());
-  AppendField(canonical, absl::StrCat(envelope.sequence()));
-  AppendField(canonical, absl::StrCat(envelope.occurred_at().seconds(), ".",
-                                      absl::Dec(envelope.occurred_at().nanos(), absl::kZeroPad9)));
+  AppendField(canonical, absl::AlphaNum(envelope.sequence()).Piece());
+  // "<seconds>.<nanoseconds, 9 digits>", built without a temporary string.
+  char time[40];
+  const absl::AlphaNum seconds_digits(envelope.occurred_at().seconds());  // owns the digits
+  const absl::string_view seconds = seconds_digits.Piece();
+  std::copy(seconds.begin(), seconds.end(), time);
+  time[seconds.size()] = '.';
+  int32_t nanos = envelope.occurred_at().nanos();
+  // Out-of-range nanos are not produced by FromTime; they are printed as StrCat always did.
+  if (nanos >= 0 && nanos < 1'000'000'000) {
+    for (int i = 9; i >= 1; --i, nanos /= 10)
+      time[seconds.size() + i] = static_cast<char>('0' + nanos % 10);
+    AppendField(canonical, absl::string_view(time, seconds.size() + 10));
+  } else {
+    AppendField(canonical, absl::StrCat(seconds, ".", absl::Dec(nanos, absl::kZeroPad9)));
+  }
   AppendField(canonical, envelope.actor().user_id());
   AppendField(canonical, envelope.actor().role());
   AppendField(canonical, envelope.actor().name());
@@ -159,6 +221,73 @@ std::string ComputeEventHash(const Envelope& envelope, absl::string_view payload
   AppendField(canonical, envelope.idempotency_key());
   AppendField(canonical, envelope.traceparent());
   AppendField(canonical, payload);
+}
+
+// Parses `count` decimal digits at text[at..]; -1 if any is not a digit.
+int Digits(absl::string_view text, size_t at, size_t count) {
+  int value = 0;
+  for (size_t i = at; i < at + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+// ce_time as EncodeEvent writes it: "YYYY-MM-DDTHH:MM:SS[.f{1,9}]+00:00" (or "Z") for a valid
+// date. Anything else goes to absl::ParseTime, so the fast path accepts nothing it would not.
+std::optional<absl::Time> ParseUtcTimeFast(absl::string_view text) {
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' ||
+      text[16] != ':') {
+    return std::nullopt;
+  }
+  const int year = Digits(text, 0, 4);
+  const int month = Digits(text, 5, 2);
+  const int day = Digits(text, 8, 2);
+  const int hour = Digits(text, 11, 2);
+  const int minute = Digits(text, 14, 2);
+  const int second = Digits(text, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return std::nullopt;  // days 29-31 and leap seconds: left to ParseTime's own rules
+  }
+  size_t at = 19;
+  int64_t nanos = 0;
+  if (text[at] == '.') {
+    size_t digits = 0;
+    for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, ++digits) {
+      if (digits == 9) return std::nullopt;
+      nanos = nanos * 10 + (text[at] - '0');
+    }
+    if (digits == 0) return std::nullopt;
+    for (; digits < 9; ++digits) nanos *= 10;
+  }
+  const absl::string_view zone = text.substr(at);
+  if (zone != "Z" && zone != "+00:00") return std::nullopt;
+  return absl::FromCivil(absl::CivilSecond(year, month, day, hour, minute, second),
+                         absl::UTCTimeZone()) +
+         absl::Nanoseconds(nanos);
+}
+
+bool ParseEventTime(absl::string_view text, absl::Time* time, std::string* error) {
+  if (const std::optional<absl::Time> fast = ParseUtcTimeFast(text); fast.has_value()) {
+    *time = *fast;
+    return true;
+  }
+  return absl::ParseTime(absl::RFC3339_full, text, time, error);
+}
+
+void Assign(std::string* field, absl::string_view value) {
+  field->assign(value.data(), value.size());
+}
+
+}  // namespace
+
+std::string ComputeEventHash(const Envelope& envelope, absl::string_view payload) {
+  // Reused per thread: replay hashes every event, and the buffer's size hardly changes.
+  thread_local std::string canonical;
+  canonical.clear();
+  canonical.reserve(256 + payload.size());
+  AppendCanonical(envelope, payload, canonical);
   return Sha256(canonical);
 }
 
@@ -195,6 +324,12 @@ Record EncodeEvent(const Event& event) {
 }
 
 absl::StatusOr<Event> DecodeEvent(const Record& record) {
+  Event event;
+  JL_RETURN_IF_ERROR(DecodeEventInto(record, event));
+  return event;
+}
+
+absl::Status DecodeEventInto(const Record& record, Event& event, const DecodeOptions& options) {
   const HeaderReader headers(record);
   JL_ASSIGN_OR_RETURN(const absl::string_view spec_version, headers.Required(kSpecVersion));
   if (spec_version != kCloudEventsSpecVersion) {
@@ -210,11 +345,12 @@ absl::StatusOr<Event> DecodeEvent(const Record& record) {
   }
   JL_RETURN_IF_ERROR(headers.CheckNoDuplicates());
 
-  Event event;
+  // Every field is assigned below (set or emptied), so a reused event keeps its strings' storage
+  // and nothing of the previous event survives.
   Envelope& envelope = *event.mutable_envelope();
   const auto set_required = [&](absl::string_view name, std::string* field) -> absl::Status {
     JL_ASSIGN_OR_RETURN(const absl::string_view value, headers.Required(name));
-    field->assign(value.data(), value.size());
+    Assign(field, value);
     return absl::OkStatus();
   };
   JL_RETURN_IF_ERROR(set_required(kId, envelope.mutable_event_id()));
@@ -238,7 +374,7 @@ absl::StatusOr<Event> DecodeEvent(const Record& record) {
   JL_ASSIGN_OR_RETURN(const absl::string_view time_text, headers.Required(kTime));
   absl::Time occurred_at;
   std::string time_error;
-  if (!absl::ParseTime(absl::RFC3339_full, time_text, &occurred_at, &time_error)) {
+  if (!ParseEventTime(time_text, &occurred_at, &time_error)) {
     return headers.Bad(absl::StrCat("ce_time \"", time_text, "\": ", time_error));
   }
   FromTime(occurred_at, envelope.mutable_occurred_at());
@@ -248,29 +384,33 @@ absl::StatusOr<Event> DecodeEvent(const Record& record) {
   const absl::string_view actor_name = headers.Optional(kActorName);
   if (!actor_id.empty() || !actor_role.empty() || !actor_name.empty()) {
     events::v1::Actor& actor = *envelope.mutable_actor();
-    actor.set_user_id(std::string(actor_id));
-    actor.set_role(std::string(actor_role));
-    actor.set_name(std::string(actor_name));
+    Assign(actor.mutable_user_id(), actor_id);
+    Assign(actor.mutable_role(), actor_role);
+    Assign(actor.mutable_name(), actor_name);
+  } else {
+    envelope.clear_actor();
   }
-  envelope.set_correlation_id(std::string(headers.Optional(kCorrelationId)));
-  envelope.set_causation_id(std::string(headers.Optional(kCausationId)));
-  envelope.set_idempotency_key(std::string(headers.Optional(kIdempotencyKey)));
-  envelope.set_traceparent(std::string(headers.Optional(kTraceparent)));
+  Assign(envelope.mutable_correlation_id(), headers.Optional(kCorrelationId));
+  Assign(envelope.mutable_causation_id(), headers.Optional(kCausationId));
+  Assign(envelope.mutable_idempotency_key(), headers.Optional(kIdempotencyKey));
+  Assign(envelope.mutable_traceparent(), headers.Optional(kTraceparent));
 
   const absl::string_view previous_hex = headers.Optional(kPreviousHash);
   if (!previous_hex.empty()) {
-    JL_ASSIGN_OR_RETURN(*envelope.mutable_previous_hash(),
-                        DecodeHash(headers, kPreviousHash, previous_hex));
+    JL_RETURN_IF_ERROR(
+        DecodeHash(headers, kPreviousHash, previous_hex, *envelope.mutable_previous_hash()));
+  } else {
+    envelope.mutable_previous_hash()->clear();
   }
   JL_ASSIGN_OR_RETURN(const absl::string_view hash_hex, headers.Required(kHash));
-  JL_ASSIGN_OR_RETURN(*envelope.mutable_hash(), DecodeHash(headers, kHash, hash_hex));
+  JL_RETURN_IF_ERROR(DecodeHash(headers, kHash, hash_hex, *envelope.mutable_hash()));
 
-  event.set_payload(record.value);
-  if (ComputeEventHash(envelope, event.payload()) != envelope.hash()) {
+  Assign(event.mutable_payload(), record.value);
+  if (options.verify_hash && ComputeEventHash(envelope, event.payload()) != envelope.hash()) {
     return headers.Bad(absl::StrCat("event ", envelope.event_id(),
                                     " does not match its ce_hash: its contents were altered"));
   }
-  return event;
+  return absl::OkStatus();
 }
 
 absl::Status HashChainVerifier::Check(const Envelope& envelope) {

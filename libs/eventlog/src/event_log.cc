@@ -55,6 +55,22 @@ class RoundRobinSubscription final : public MultiSubscription {
 
 }  // namespace
 
+absl::Status MultiSubscription::PollInto(size_t max_records, absl::Duration timeout,
+                                         std::vector<Record>& records) {
+  auto polled = Poll(max_records, timeout);
+  if (!polled.ok()) return polled.status();
+  records = std::move(*polled);
+  return absl::OkStatus();
+}
+
+absl::Status EventLog::ReadInto(absl::string_view topic, int32_t partition, int64_t from_offset,
+                                size_t max_records, std::vector<Record>& records) {
+  auto read = Read(topic, partition, from_offset, max_records);
+  if (!read.ok()) return read.status();
+  records = std::move(*read);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<MultiSubscription>> EventLog::SubscribeMany(
     std::vector<StartPosition> starts) {
   if (starts.empty()) return absl::InvalidArgumentError("subscribe to at least one partition");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -41,6 +42,13 @@ struct ProjectionRunner::Target {
   std::unique_ptr<eventlog::MultiSubscription> subscription;
   std::map<TopicPartition, int64_t> applied;
   bool applying = true;  // false: an older version's store, kept serving until its replacement
+  // Runner thread only: the polled records (their storage reused from poll to poll), the event
+  // decoder, and a transaction a rebuild keeps open across polls with what it has applied.
+  std::vector<eventlog::Record> records;
+  internal::RecordApplier applier;
+  std::unique_ptr<Transaction> transaction;
+  internal::AppliedBatch pending;
+  int64_t pending_events = 0;
 };
 
 struct ProjectionRunner::Metrics {
@@ -115,7 +123,8 @@ absl::Status ProjectionRunner::Open() {
     JL_ASSIGN_OR_RETURN(live_, OpenTarget(current->ToString(), /*remove_on_failure=*/false));
     if (current->version != projection_.version()) {
       live_->applying = false;  // its writer code is gone; it only serves until replaced
-      JL_ASSIGN_OR_RETURN(building_, OpenTarget(NextStoreName(), /*remove_on_failure=*/true));
+      JL_ASSIGN_OR_RETURN(building_, OpenTarget(NextStoreName(), /*remove_on_failure=*/true,
+                                                /*rebuild=*/true));
     }
   }
 
@@ -163,7 +172,7 @@ std::string ProjectionRunner::NextStoreName() const {
 }
 
 absl::StatusOr<std::unique_ptr<ProjectionRunner::Target>> ProjectionRunner::OpenTarget(
-    const std::string& store_name, bool remove_on_failure) {
+    const std::string& store_name, bool remove_on_failure, bool rebuild) {
   if (const auto parsed = internal::StoreName::Parse(store_name); parsed.has_value()) {
     generation_ = std::max(generation_, parsed->generation);
   }
@@ -181,6 +190,8 @@ absl::StatusOr<std::unique_ptr<ProjectionRunner::Target>> ProjectionRunner::Open
     return store.status();
   }
   target->store = std::move(*store);
+  // A crash during a rebuild starts it over (see Open), so its writes need no WAL.
+  if (rebuild) target->store->BeginBulkLoad();
   JL_ASSIGN_OR_RETURN(target->applied, target->store->CommittedOffsets());
   return target;
 }
@@ -230,7 +241,7 @@ void ProjectionRunner::Loop() {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
       if (rebuild_requested_ && building_ == nullptr) {
-        auto target = OpenTarget(NextStoreName(), /*remove_on_failure=*/true);
+        auto target = OpenTarget(NextStoreName(), /*remove_on_failure=*/true, /*rebuild=*/true);
         if (target.ok()) building_ = std::move(*target);
         last_error_ = target.status();
       }
@@ -274,6 +285,9 @@ bool ProjectionRunner::StepOrReset(Target& target, bool live, absl::Duration wai
   // The subscription may have moved past records that were not committed: start it again from
   // what the store holds.
   target.subscription.reset();
+  target.transaction.reset();
+  target.pending = {};
+  target.pending_events = 0;
   RecordError(status);
   return false;
 }
@@ -286,27 +300,50 @@ void ProjectionRunner::RecordError(const absl::Status& status) {
 }
 
 absl::StatusOr<bool> ProjectionRunner::Step(Target& target, bool live, absl::Duration wait) {
-  JL_ASSIGN_OR_RETURN(std::vector<eventlog::Record> records,
-                      target.subscription->Poll(options_.max_batch_events, wait));
-  if (records.empty()) return false;
-  std::unique_ptr<Transaction> transaction = target.store->Begin();
-  const internal::AppliedBatch applied = internal::ApplyRecords(projection_, records, *transaction);
-  const std::map<TopicPartition, int64_t>& advanced = applied.next_offsets;
-  const int64_t dead_letters = applied.dead_letters;
-  JL_RETURN_IF_ERROR(target.store->Commit(*transaction));
+  JL_RETURN_IF_ERROR(
+      target.subscription->PollInto(options_.max_batch_events, wait, target.records));
+  if (target.records.empty()) {
+    if (target.transaction != nullptr) JL_RETURN_IF_ERROR(CommitOpen(target, live));
+    return false;
+  }
+  if (target.transaction == nullptr) target.transaction = target.store->Begin();
+  internal::AppliedBatch applied =
+      target.applier.Apply(projection_, target.records, *target.transaction);
+  for (const auto& [partition, next_offset] : applied.next_offsets) {
+    target.pending.next_offsets[partition] = next_offset;
+  }
+  target.pending.dead_letters += applied.dead_letters;
+  target.pending_events += static_cast<int64_t>(target.records.size());
+  // The serving store commits every poll (its readers wait for it); a rebuild gathers polls
+  // until its transaction is large or it has caught up with the log.
+  const bool reached_end = target.records.size() < options_.max_batch_events;
+  if (live || reached_end ||
+      target.transaction->ApproximateBytes() >= options_.rebuild_batch_bytes) {
+    JL_RETURN_IF_ERROR(CommitOpen(target, live));
+  }
+  return true;
+}
+
+absl::Status ProjectionRunner::CommitOpen(Target& target, bool live) {
+  JL_RETURN_IF_ERROR(target.store->Commit(*target.transaction));
+  target.transaction.reset();
+  const internal::AppliedBatch applied = std::exchange(target.pending, {});
+  const int64_t events = std::exchange(target.pending_events, 0);
   if (metrics_ != nullptr) {
-    metrics_->applied->Increment(static_cast<double>(records.size()));
-    metrics_->dead_letters->Increment(static_cast<double>(dead_letters));
+    metrics_->applied->Increment(static_cast<double>(events));
+    metrics_->dead_letters->Increment(static_cast<double>(applied.dead_letters));
     if (live) {
-      for (const auto& [partition, next_offset] : advanced) {
+      for (const auto& [partition, next_offset] : applied.next_offsets) {
         metrics_->SetLastOffset(partition, next_offset);
       }
     }
   }
   absl::MutexLock lock(&mu_);  // waiters in WaitFor re-check when this is released
-  for (const auto& [partition, next_offset] : advanced) target.applied[partition] = next_offset;
-  if (live) dead_letters_ += dead_letters;
-  return true;
+  for (const auto& [partition, next_offset] : applied.next_offsets) {
+    target.applied[partition] = next_offset;
+  }
+  if (live) dead_letters_ += applied.dead_letters;
+  return absl::OkStatus();
 }
 
 absl::Status ProjectionRunner::FinishRebuildIfCaughtUp() {
@@ -315,7 +352,10 @@ absl::Status ProjectionRunner::FinishRebuildIfCaughtUp() {
     absl::MutexLock lock(&mu_);
     building = building_.get();
   }
-  if (building == nullptr || building->subscription == nullptr) return absl::OkStatus();
+  if (building == nullptr || building->subscription == nullptr ||
+      building->transaction != nullptr) {
+    return absl::OkStatus();
+  }
   JL_ASSIGN_OR_RETURN(const auto watermarks, HighWatermarks());
   {
     absl::MutexLock lock(&mu_);
@@ -325,7 +365,9 @@ absl::Status ProjectionRunner::FinishRebuildIfCaughtUp() {
       if (it == building->applied.end() || it->second < high_watermark) return absl::OkStatus();
     }
   }
-  // Caught up: make the new store the current one on disk first, then in memory.
+  // Caught up: everything on disk (the rebuild wrote no WAL), then make the new store the current
+  // one on disk, then in memory; from here on its commits are logged.
+  JL_RETURN_IF_ERROR(building->store->EndBulkLoad());
   JL_RETURN_IF_ERROR(WriteCurrent(building->store_name));
   absl::MutexLock lock(&mu_);
   live_->store->RemoveWhenClosed();  // closed and deleted once no query holds it any more
@@ -367,6 +409,7 @@ absl::Status ProjectionRunner::Stop() {
   absl::Status status;
   if (building_ != nullptr) {
     building_->store->RemoveWhenClosed();  // an unfinished rebuild is started over next time
+    building_->transaction.reset();        // uncommitted: dropped with the store
     building_->subscription.reset();
     building_->store.reset();
     building_.reset();

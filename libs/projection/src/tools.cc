@@ -15,7 +15,10 @@
 namespace jobledger::projection {
 namespace {
 
-constexpr size_t kBatchEvents = 5000;
+constexpr size_t kReadEvents = 5000;
+// Reads are applied to one transaction until its coalesced writes reach this size (see
+// RunnerOptions::rebuild_batch_bytes).
+constexpr size_t kBatchBytes = 16 << 20;
 
 std::string Root(const std::string& directory, const std::string& name) {
   return (std::filesystem::path(directory) / name).string();
@@ -59,23 +62,29 @@ absl::StatusOr<int64_t> ApplyUntil(const Projection& projection, eventlog::Event
   int64_t done = 0;
   if (progress) progress(done, total);
   // Partition after partition: allowed, since each partition's order is all a projection relies on.
+  std::vector<eventlog::Record> records;  // storage reused from read to read
+  internal::RecordApplier applier;
+  std::unique_ptr<Transaction> transaction;
   for (const auto& [partition, end] : until) {
     for (int64_t offset = start_of(partition); offset < end;) {
-      const size_t wanted = static_cast<size_t>(std::min<int64_t>(kBatchEvents, end - offset));
-      JL_ASSIGN_OR_RETURN(std::vector<eventlog::Record> records,
-                          log.Read(partition.first, partition.second, offset, wanted));
+      const size_t wanted = static_cast<size_t>(std::min<int64_t>(kReadEvents, end - offset));
+      JL_RETURN_IF_ERROR(log.ReadInto(partition.first, partition.second, offset, wanted, records));
       if (records.empty()) {
         return absl::DataLossError(absl::StrCat("log ", partition.first, "/", partition.second,
                                                 " ends at offset ", offset, ", before ", end));
       }
-      std::unique_ptr<Transaction> transaction = store.Begin();
-      internal::ApplyRecords(projection, records, *transaction);
-      JL_RETURN_IF_ERROR(store.Commit(*transaction));
+      if (transaction == nullptr) transaction = store.Begin();
+      applier.Apply(projection, records, *transaction);
+      if (transaction->ApproximateBytes() >= kBatchBytes) {
+        JL_RETURN_IF_ERROR(store.Commit(*transaction));
+        transaction.reset();
+      }
       offset += static_cast<int64_t>(records.size());
       done += static_cast<int64_t>(records.size());
       if (progress) progress(done, total);
     }
   }
+  if (transaction != nullptr) JL_RETURN_IF_ERROR(store.Commit(*transaction));
   return done;
 }
 
@@ -145,6 +154,7 @@ absl::StatusOr<VerifyResult> VerifyProjection(const Projection& projection,
   {
     JL_ASSIGN_OR_RETURN(auto rebuilt, OpenStore(scratch, /*read_only=*/false));
     rebuilt->RemoveWhenClosed();
+    rebuilt->BeginBulkLoad();  // a scratch store: nothing to recover after a crash
     JL_ASSIGN_OR_RETURN(result.events, ApplyUntil(projection, log, *rebuilt, until, progress));
     JL_ASSIGN_OR_RETURN(result.rebuilt_checksum, rebuilt->Checksum());
   }
@@ -176,6 +186,8 @@ absl::StatusOr<int64_t> RebuildProjection(const Projection& projection,
   const std::string path = (std::filesystem::path(root) / next.ToString()).string();
   std::filesystem::remove_all(path, error);
   JL_ASSIGN_OR_RETURN(auto rebuilt, OpenStore(path, /*read_only=*/false));
+  // Not current until complete, and removed when unfinished: it needs no WAL.
+  rebuilt->BeginBulkLoad();
   bool complete = false;
   absl::Cleanup remove_unfinished = [&] {
     if (complete) return;
@@ -185,7 +197,8 @@ absl::StatusOr<int64_t> RebuildProjection(const Projection& projection,
   };
   JL_ASSIGN_OR_RETURN(const auto until, HighWatermarks(log, projection.topics()));
   JL_ASSIGN_OR_RETURN(const int64_t events, ApplyUntil(projection, log, *rebuilt, until, progress));
-  JL_RETURN_IF_ERROR(rebuilt->Close());  // everything on disk before it becomes current
+  JL_RETURN_IF_ERROR(rebuilt->EndBulkLoad());  // everything on disk before it becomes current
+  JL_RETURN_IF_ERROR(rebuilt->Close());
   JL_RETURN_IF_ERROR(internal::WriteCurrent(root, next));
   complete = true;
   if (old != nullptr) {

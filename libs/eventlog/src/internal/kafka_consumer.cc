@@ -32,6 +32,8 @@ absl::StatusOr<std::unique_ptr<KafkaConsumer>> KafkaConsumer::Create(
       // fetch early. A reader only reads what exists, and a fetch still waiting when its Read
       // ends would delay the next Read's first fetch by this much.
       {"fetch.wait.max.ms", reader ? "10" : "100"},
+      // Projections trust the record CRCs instead of recomputing each event's hash: check them.
+      {"check.crcs", "true"},
       {"socket.nagle.disable", "true"},
       {"reconnect.backoff.ms", "100"},
       {"reconnect.backoff.max.ms", "2000"},

@@ -102,38 +102,57 @@ std::string EncodeStoredRecord(const Record& record, absl::Time appended_at) {
 }
 
 absl::StatusOr<Record> DecodeStoredRecord(absl::string_view bytes, int64_t offset) {
+  Record record;
+  record.headers.reserve(CountHeaders(bytes));
+  if (absl::Status status = DecodeStoredRecordInto(bytes, offset, record); !status.ok()) {
+    return status;
+  }
+  return record;
+}
+
+absl::Status DecodeStoredRecordInto(absl::string_view bytes, int64_t offset, Record& record) {
   // Reads the StoredRecord wire format straight into the Record: replay speed depends on not
-  // building a message of heap-allocated fields first and copying it out afterwards.
+  // building a message of heap-allocated fields first, and on assigning into strings that already
+  // have room (a reused Record allocates nothing).
   using google::protobuf::internal::WireFormatLite;
   google::protobuf::io::CodedInputStream input(reinterpret_cast<const uint8_t*>(bytes.data()),
                                                static_cast<int>(bytes.size()));
-  Record record;
   record.offset = offset;
-  record.headers.reserve(CountHeaders(bytes));
+  record.key.clear();
+  record.value.clear();
+  size_t headers = 0;
   int64_t timestamp_ms = 0;
   const auto corrupt = [offset] {
     return absl::DataLossError(absl::StrCat("stored record at offset ", offset, " is corrupt"));
+  };
+  // A length-delimited field's bytes, assigned without going through a temporary.
+  const auto read_bytes = [&](std::string& field) {
+    uint32_t length = 0;
+    if (!input.ReadVarint32(&length)) return false;
+    const auto position = static_cast<size_t>(input.CurrentPosition());
+    if (length > bytes.size() - position) return false;
+    field.assign(bytes.data() + position, length);
+    return input.Skip(static_cast<int>(length));
   };
   while (const uint32_t tag = input.ReadTag()) {
     const int field = WireFormatLite::GetTagFieldNumber(tag);
     const auto type = WireFormatLite::GetTagWireType(tag);
     if (type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED && (field == 1 || field == 2)) {
-      if (!WireFormatLite::ReadBytes(&input, field == 1 ? &record.key : &record.value)) {
-        return corrupt();
-      }
+      if (!read_bytes(field == 1 ? record.key : record.value)) return corrupt();
     } else if (type == WireFormatLite::WIRETYPE_LENGTH_DELIMITED && field == 3) {
       uint32_t length = 0;
       if (!input.ReadVarint32(&length)) return corrupt();
       const auto limit = input.PushLimit(static_cast<int>(length));
-      Header& header = record.headers.emplace_back();
+      if (headers == record.headers.size()) record.headers.emplace_back();
+      Header& header = record.headers[headers++];
+      header.key.clear();
+      header.value.clear();
       while (const uint32_t header_tag = input.ReadTag()) {
         const int header_field = WireFormatLite::GetTagFieldNumber(header_tag);
         if (WireFormatLite::GetTagWireType(header_tag) ==
                 WireFormatLite::WIRETYPE_LENGTH_DELIMITED &&
             (header_field == 1 || header_field == 2)) {
-          if (!WireFormatLite::ReadBytes(&input, header_field == 1 ? &header.key : &header.value)) {
-            return corrupt();
-          }
+          if (!read_bytes(header_field == 1 ? header.key : header.value)) return corrupt();
         } else if (!WireFormatLite::SkipField(&input, header_tag)) {
           return corrupt();
         }
@@ -151,8 +170,9 @@ absl::StatusOr<Record> DecodeStoredRecord(absl::string_view bytes, int64_t offse
   if (!input.ConsumedEntireMessage() || input.CurrentPosition() != static_cast<int>(bytes.size())) {
     return corrupt();
   }
+  record.headers.resize(headers);
   record.timestamp = absl::FromUnixMillis(timestamp_ms);
-  return record;
+  return absl::OkStatus();
 }
 
 }  // namespace jobledger::eventlog::internal

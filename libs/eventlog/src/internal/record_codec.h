@@ -23,5 +23,7 @@ inline constexpr absl::string_view kPartitionCountKey = "m/partitions";
 
 std::string EncodeStoredRecord(const Record& record, absl::Time appended_at);
 absl::StatusOr<Record> DecodeStoredRecord(absl::string_view bytes, int64_t offset);
+// The same into an existing record (topic and partition untouched), reusing its strings' storage.
+absl::Status DecodeStoredRecordInto(absl::string_view bytes, int64_t offset, Record& record);
 
 }  // namespace jobledger::eventlog::internal

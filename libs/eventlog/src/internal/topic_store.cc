@@ -290,12 +290,19 @@ absl::StatusOr<int64_t> TopicStore::HighWatermark(int32_t partition) {
 
 absl::StatusOr<std::vector<Record>> TopicStore::Read(int32_t partition, int64_t from_offset,
                                                      size_t max_records) {
+  std::vector<Record> records;
+  size_t used = 0;
+  JL_RETURN_IF_ERROR(ReadInto(partition, from_offset, max_records, records, used));
+  return records;
+}
+
+absl::Status TopicStore::ReadInto(int32_t partition, int64_t from_offset, size_t max_records,
+                                  std::vector<Record>& records, size_t& used) {
   JL_RETURN_IF_ERROR(CheckPartition(partition));
   if (from_offset < 0) {
     return absl::InvalidArgumentError(absl::StrCat("offset ", from_offset, " is negative"));
   }
-  std::vector<Record> records;
-  if (max_records == 0) return records;
+  if (max_records == 0) return absl::OkStatus();
 
   int64_t end = INT64_MAX;
   if (owned_) {
@@ -304,7 +311,7 @@ absl::StatusOr<std::vector<Record>> TopicStore::Read(int32_t partition, int64_t 
   } else {
     JL_RETURN_IF_ERROR(CatchUp(/*force=*/false));
   }
-  if (from_offset >= end) return records;
+  if (from_offset >= end) return absl::OkStatus();
   const int64_t limit = std::min<int64_t>(end, from_offset + static_cast<int64_t>(max_records));
   const std::string upper =
       limit == INT64_MAX ? PartitionEnd(partition) : RecordKey(partition, limit);
@@ -313,7 +320,7 @@ absl::StatusOr<std::vector<Record>> TopicStore::Read(int32_t partition, int64_t 
   read_options.iterate_upper_bound = &upper_slice;
   read_options.fill_cache = false;  // a scan would only evict the working set
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
-  records.reserve(std::min<size_t>(max_records, 4096));
+  if (records.size() == used) records.reserve(used + std::min<size_t>(max_records, 4096));
   int64_t expected = from_offset;
   for (it->Seek(RecordKey(partition, from_offset)); it->Valid(); it->Next()) {
     const int64_t offset = OffsetOfKey(View(it->key()), partition);
@@ -322,14 +329,15 @@ absl::StatusOr<std::vector<Record>> TopicStore::Read(int32_t partition, int64_t 
                                               " has a gap: expected offset ", expected, ", found ",
                                               offset));
     }
-    JL_ASSIGN_OR_RETURN(Record record, DecodeStoredRecord(View(it->value()), offset));
-    record.topic = name_;
+    if (used == records.size()) records.emplace_back();
+    Record& record = records[used];
+    JL_RETURN_IF_ERROR(DecodeStoredRecordInto(View(it->value()), offset, record));
+    record.topic.assign(name_);
     record.partition = partition;
-    records.push_back(std::move(record));
+    ++used;
     ++expected;
   }
-  JL_RETURN_IF_ERROR(FromRocksDb(it->status(), absl::StrCat("read topic ", name_)));
-  return records;
+  return FromRocksDb(it->status(), absl::StrCat("read topic ", name_));
 }
 
 absl::StatusOr<int64_t> TopicStore::WaitBeyond(int32_t partition, int64_t offset,

@@ -43,6 +43,10 @@ class TopicStore {
   void AppendAsync(int32_t partition, std::vector<Record> records, EventLog::AppendCallback done);
   absl::StatusOr<std::vector<Record>> Read(int32_t partition, int64_t from_offset,
                                            size_t max_records);
+  // Decodes the records into records[used], records[used + 1] … (reusing the storage of elements
+  // already there) and advances `used`; elements from `used` on are the caller's spares.
+  absl::Status ReadInto(int32_t partition, int64_t from_offset, size_t max_records,
+                        std::vector<Record>& records, size_t& used);
   absl::StatusOr<int64_t> HighWatermark(int32_t partition);
   // Waits until the high watermark of `partition` is above `offset` or `deadline` passes, and
   // returns the high watermark then.

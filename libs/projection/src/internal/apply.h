@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "jobledger/eventlog/record.h"
+#include "jobledger/events/v1/envelope.pb.h"
 #include "jobledger/projection/projection.h"
 #include "jobledger/projection/store.h"
 
@@ -21,5 +22,20 @@ struct AppliedBatch {
 // decode or that the projection refuses becomes a dead letter with the reason, its writes undone.
 AppliedBatch ApplyRecords(const Projection& projection,
                           const std::vector<eventlog::Record>& records, Transaction& transaction);
+
+// ApplyRecords for a caller that applies batch after batch: the decoded event and its position
+// are reused from record to record, so their strings are allocated once, not per event.
+class RecordApplier {
+ public:
+  AppliedBatch Apply(const Projection& projection, const std::vector<eventlog::Record>& records,
+                     Transaction& transaction);
+
+ private:
+  bool ApplyOne(const Projection& projection, const eventlog::Record& record,
+                Transaction& transaction);
+
+  events::v1::Event event_;
+  EventPosition position_;
+};
 
 }  // namespace jobledger::projection::internal

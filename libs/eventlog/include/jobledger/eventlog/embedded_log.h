@@ -50,6 +50,8 @@ class EmbeddedLog final : public EventLog {
                    AppendCallback done) override;
   absl::StatusOr<std::vector<Record>> Read(absl::string_view topic, int32_t partition,
                                            int64_t from_offset, size_t max_records) override;
+  absl::Status ReadInto(absl::string_view topic, int32_t partition, int64_t from_offset,
+                        size_t max_records, std::vector<Record>& records) override;
   absl::StatusOr<int64_t> HighWatermark(absl::string_view topic, int32_t partition) override;
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(absl::string_view topic,
                                                           int32_t partition,

@@ -32,6 +32,19 @@ Record EncodeEvent(const events::v1::Event& event);
 // DATA_LOSS (or INVALID_ARGUMENT for an unsupported format) naming what is wrong; never a crash.
 absl::StatusOr<events::v1::Event> DecodeEvent(const Record& record);
 
+struct DecodeOptions {
+  // Recompute the SHA-256 over the event and compare it with ce_hash. A reader that trusts the
+  // log's own integrity checks may skip it: the check alone catches accidental damage (which the
+  // log's CRCs catch too), not tampering (a forger recomputes ce_hash); only following the chain
+  // (HashChainVerifier) does that.
+  bool verify_hash = true;
+};
+
+// DecodeEvent into an existing event, which keeps its strings' storage: a replay decoding every
+// record into the same event allocates almost nothing. On error `event` holds a partial decode.
+absl::Status DecodeEventInto(const Record& record, events::v1::Event& event,
+                             const DecodeOptions& options = {});
+
 // Follows the events of many aggregates in log order and checks each aggregate's chain: sequence
 // numbers 1, 2, 3 … without gaps, and every previous_hash equal to the hash before it.
 class HashChainVerifier {

@@ -56,6 +56,10 @@ class MultiSubscription {
   // waiting up to `timeout` for the first. Records carry their topic and partition. The order
   // between different partitions is unspecified.
   virtual absl::StatusOr<std::vector<Record>> Poll(size_t max_records, absl::Duration timeout) = 0;
+  // Poll into `records`, replacing what they held: backends that can decode into the records'
+  // existing strings do, so a consumer polling in a loop allocates little per record.
+  virtual absl::Status PollInto(size_t max_records, absl::Duration timeout,
+                                std::vector<Record>& records);
 };
 
 class EventLog {
@@ -85,6 +89,9 @@ class EventLog {
   // Up to `max_records` durable records from `from_offset` on (fewer at the end of the log).
   virtual absl::StatusOr<std::vector<Record>> Read(absl::string_view topic, int32_t partition,
                                                    int64_t from_offset, size_t max_records) = 0;
+  // Read into `records`, replacing what they held and reusing their storage where it can.
+  virtual absl::Status ReadInto(absl::string_view topic, int32_t partition, int64_t from_offset,
+                                size_t max_records, std::vector<Record>& records);
 
   // The offset the next appended record will get (records 0 .. hw-1 are readable).
   virtual absl::StatusOr<int64_t> HighWatermark(absl::string_view topic, int32_t partition) = 0;

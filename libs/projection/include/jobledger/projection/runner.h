@@ -41,6 +41,10 @@ struct RunnerOptions {
   prometheus::Registry* metrics = nullptr;
   // Events per committed batch: larger batches rebuild faster, smaller ones show sooner.
   size_t max_batch_events = 2000;
+  // A rebuild keeps applying polled batches to one transaction until its coalesced writes reach
+  // this many bytes (or it catches up): a job's many changes then reach RocksDB once. It bounds
+  // the transaction's memory: this in its arena, plus about 40 bytes per distinct key.
+  size_t rebuild_batch_bytes = 16 << 20;
   // How long the runner waits for new events before it looks at its other work.
   absl::Duration idle_wait = absl::Milliseconds(50);
   // How often the lag metric is refreshed from the log's high watermarks.
@@ -97,8 +101,9 @@ class ProjectionRunner {
 
   ProjectionRunner(const Projection& projection, RunnerOptions options);
   absl::Status Open();
+  // A rebuild target (`rebuild`) bulk-loads its fresh store until it is swapped in.
   absl::StatusOr<std::unique_ptr<Target>> OpenTarget(const std::string& store_name,
-                                                     bool remove_on_failure);
+                                                     bool remove_on_failure, bool rebuild = false);
   void Loop();
   // Subscribes `target` from its committed offsets if it is not subscribed yet.
   absl::Status EnsureSubscribed(Target& target, bool live);
@@ -106,7 +111,8 @@ class ProjectionRunner {
   absl::StatusOr<bool> Step(Target& target, bool live, absl::Duration wait);
   // Step, turning a failure into a fresh subscription from the committed offsets.
   bool StepOrReset(Target& target, bool live, absl::Duration wait);
-  void ApplyRecord(const eventlog::Record& record, Transaction& transaction, int64_t& dead_letters);
+  // Commits the target's open transaction with the offsets it advances.
+  absl::Status CommitOpen(Target& target, bool live);
   void RecordError(const absl::Status& status) ABSL_LOCKS_EXCLUDED(mu_);
   absl::Status FinishRebuildIfCaughtUp() ABSL_LOCKS_EXCLUDED(mu_);
   absl::StatusOr<std::map<TopicPartition, int64_t>> HighWatermarks() const;

@@ -38,6 +38,10 @@ class StateWriter : public StateReader {
  public:
   virtual void Put(absl::string_view key, absl::string_view value) = 0;
   virtual void Delete(absl::string_view key) = 0;
+  // Put, for a caller that knows `key` is absent (as a new index entry is): a writer may then
+  // forget the key altogether when it is deleted again before the commit, instead of carrying a
+  // deletion to the store.
+  virtual void Insert(absl::string_view key, absl::string_view value) { Put(key, value); }
 };
 
 }  // namespace jobledger::projection

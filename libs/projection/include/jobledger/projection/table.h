@@ -32,16 +32,21 @@ struct Page {
   std::string next_cursor;  // empty when there are no more rows
 };
 
-// Serializes with a stable field order, so equal rows are equal bytes in every run.
+// Serializes into `bytes` (replacing its contents, reusing its storage) with a stable field
+// order, so equal rows are equal bytes in every run.
+template <typename Message>
+void SerializeDeterministically(const Message& message, std::string& bytes) {
+  bytes.resize(message.ByteSizeLong());
+  google::protobuf::io::ArrayOutputStream stream(bytes.data(), static_cast<int>(bytes.size()));
+  google::protobuf::io::CodedOutputStream output(&stream);
+  output.SetSerializationDeterministic(true);
+  message.SerializeWithCachedSizes(&output);
+}
+
 template <typename Message>
 std::string DeterministicBytes(const Message& message) {
   std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream output(&stream);
-    output.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&output);
-  }
+  SerializeDeterministically(message, bytes);
   return bytes;
 }
 
@@ -68,7 +73,11 @@ class Table {
       : name_(std::move(name)),
         primary_key_(std::move(primary_key)),
         indexes_(std::move(indexes)),
-        row_prefix_(KeyBuilder().String("t").String(name_).key()) {}
+        row_prefix_(KeyBuilder().String("t").String(name_).key()) {
+    for (const Index& index : indexes_) {
+      index_prefixes_.push_back(KeyBuilder().String("i").String(name_).String(index.name).key());
+    }
+  }
 
   const std::string& name() const { return name_; }
 
@@ -91,22 +100,32 @@ class Table {
   // update does), which saves a second read.
   absl::Status Put(StateWriter& writer, const Row& row, const std::optional<Row>& previous) const {
     const std::string primary_key = primary_key_(row);
-    for (const Index& index : indexes_) {
+    // Keys and the row's bytes are built in buffers reused from call to call: a rebuild puts
+    // millions of rows, and the writer copies what it keeps.
+    thread_local std::string key;
+    for (size_t i = 0; i < indexes_.size(); ++i) {
+      const Index& index = indexes_[i];
       std::vector<std::string> old_keys;
       if (previous.has_value()) old_keys = index.keys(*previous);
       std::vector<std::string> new_keys = index.keys(row);
-      for (const std::string& key : old_keys) {
-        if (std::find(new_keys.begin(), new_keys.end(), key) == new_keys.end()) {
-          writer.Delete(IndexKey(index, key, primary_key));
+      if (old_keys == new_keys) continue;  // the usual case: this index is not affected
+      for (const std::string& entry : old_keys) {
+        if (std::find(new_keys.begin(), new_keys.end(), entry) == new_keys.end()) {
+          writer.Delete(IndexKey(i, entry, primary_key, key));
         }
       }
-      for (const std::string& key : new_keys) {
-        if (std::find(old_keys.begin(), old_keys.end(), key) == old_keys.end()) {
-          writer.Put(IndexKey(index, key, primary_key), primary_key);
+      for (const std::string& entry : new_keys) {
+        if (std::find(old_keys.begin(), old_keys.end(), entry) == old_keys.end()) {
+          // Not among the previous row's entries, so not in the index (which only this table
+          // writes): an insert, which the batch may drop again if a later change removes it.
+          writer.Insert(IndexKey(i, entry, primary_key, key), primary_key);
         }
       }
     }
-    writer.Put(RowKey(primary_key), DeterministicBytes(row));
+    thread_local std::string bytes;
+    SerializeDeterministically(row, bytes);
+    key.assign(row_prefix_).append(primary_key);
+    writer.Put(key, bytes);
     return absl::OkStatus();
   }
 
@@ -114,9 +133,10 @@ class Table {
     auto old_row = Get(writer, primary_key);
     if (!old_row.ok()) return old_row.status();
     if (!old_row->has_value()) return absl::OkStatus();
-    for (const Index& index : indexes_) {
-      for (const std::string& key : index.keys(**old_row)) {
-        writer.Delete(IndexKey(index, key, primary_key));
+    std::string key;
+    for (size_t i = 0; i < indexes_.size(); ++i) {
+      for (const std::string& entry : indexes_[i].keys(**old_row)) {
+        writer.Delete(IndexKey(i, entry, primary_key, key));
       }
     }
     writer.Delete(RowKey(primary_key));
@@ -170,12 +190,15 @@ class Table {
   std::string RowKey(absl::string_view primary_key) const {
     return absl::StrCat(row_prefix_, primary_key);
   }
-  std::string IndexPrefix(const Index& index) const {
-    return KeyBuilder().String("i").String(name_).String(index.name).key();
+  const std::string& IndexPrefix(const Index& index) const {
+    return index_prefixes_[static_cast<size_t>(&index - indexes_.data())];
   }
-  std::string IndexKey(const Index& index, absl::string_view key,
-                       absl::string_view primary_key) const {
-    return absl::StrCat(IndexPrefix(index), key, primary_key);
+  // The key of entry `entry` of index number `index` for the row `primary_key`, built in `out`.
+  absl::string_view IndexKey(size_t index, absl::string_view entry, absl::string_view primary_key,
+                             std::string& out) const {
+    out.assign(index_prefixes_[index]).append(entry.data(), entry.size());
+    out.append(primary_key.data(), primary_key.size());
+    return out;
   }
   const Index* FindIndex(absl::string_view name) const {
     for (const Index& index : indexes_) {
@@ -195,6 +218,7 @@ class Table {
   std::function<std::string(const Row&)> primary_key_;
   std::vector<Index> indexes_;
   std::string row_prefix_;
+  std::vector<std::string> index_prefixes_;  // per index, in indexes_' order
 };
 
 }  // namespace jobledger::projection
