@@ -102,6 +102,11 @@ JobCommands::TenantNumbers& JobCommands::NumbersOf(const std::string& tenant) {
 absl::StatusOr<int64_t> JobCommands::LastNumber(const std::string& tenant, TenantNumbers& numbers) {
   if (numbers.last.has_value()) return *numbers.last;
   if (numbers.uncertain) {
+    // Creates still in flight land (or not) before the log's end is read.
+    numbers.mu.Await(absl::Condition(
+        +[](TenantNumbers* n) ABSL_NO_THREAD_SAFETY_ANALYSIS { return n->in_flight == 0; },
+        &numbers));
+    if (numbers.last.has_value()) return *numbers.last;
     // Let the projection read every partition to its end: the failed create is there or nowhere.
     auto partitions = options_.log->PartitionCount(options_.topic);
     if (!partitions.ok()) return partitions.status();
@@ -154,26 +159,43 @@ absl::StatusOr<v1::JobReply> JobCommands::CreateJob(const Caller& caller,
         TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(OccurredAt(request.meta())));
   }
 
+  // The number is taken and the append submitted under the tenant's numbering lock, so appends
+  // reach the log in number order; the fsync is waited for outside it, so creates of one tenant
+  // share group commits.
   TenantNumbers& numbers = NumbersOf(caller.tenant);
-  absl::MutexLock numbering(&numbers.mu);
-  auto last = LastNumber(caller.tenant, numbers);
-  if (!last.ok()) return last.status();
-  auto initial = BuildNewJob(request, customer->first, parent ? &*parent : nullptr, job_id,
-                             *last + 1, [this] { return NewId(); });
-  if (!initial.ok()) return initial.status();
-  auto outcome = options_.jobs->Execute(
-      options_.jobs->Key(caller.tenant, job_id), CommandMetaOf(caller, request.meta()),
-      [&](const v1::Job& state, const Head& head) {
-        return DecideCreateJob(state, head, *initial, request.notes().empty() ? nullptr : &note);
-      });
-  if (!outcome.ok()) {
-    if (absl::IsUnavailable(outcome.status())) {
+  std::unique_ptr<JobWriter::Prepared> prepared;
+  {
+    absl::MutexLock numbering(&numbers.mu);
+    auto last = LastNumber(caller.tenant, numbers);
+    if (!last.ok()) return last.status();
+    auto initial = BuildNewJob(request, customer->first, parent ? &*parent : nullptr, job_id,
+                               *last + 1, [this] { return NewId(); });
+    if (!initial.ok()) return initial.status();
+    auto decided = options_.jobs->Prepare(
+        options_.jobs->Key(caller.tenant, job_id), CommandMetaOf(caller, request.meta()),
+        [&](const v1::Job& state, const Head& head) {
+          return DecideCreateJob(state, head, *initial, request.notes().empty() ? nullptr : &note);
+        });
+    if (!decided.ok()) return decided.status();
+    prepared = *std::move(decided);
+    if (prepared->appends()) {
+      prepared->Submit();
+      numbers.last = *last + 1;
+      ++numbers.in_flight;
+    }
+  }
+  const bool appended = prepared->appends();
+  auto outcome = prepared->Wait();
+  if (appended) {
+    absl::MutexLock numbering(&numbers.mu);
+    --numbers.in_flight;
+    if (!outcome.ok()) {
+      // It may have landed, and later numbers may have: learn the last one from the log.
       numbers.last.reset();
       numbers.uncertain = true;
     }
-    return outcome.status();
   }
-  if (!outcome->replayed) numbers.last = *last + 1;
+  if (!outcome.ok()) return outcome.status();
   return JobReplyOf(*outcome);
 }
 

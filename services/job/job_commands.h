@@ -120,6 +120,7 @@ class JobCommands {
     // A create's append failed: it may have landed, so the projection must first read the whole
     // topic before the last number is known again.
     bool uncertain ABSL_GUARDED_BY(mu) = false;
+    int in_flight ABSL_GUARDED_BY(mu) = 0;  // creates submitted and not yet answered
   };
   TenantNumbers& NumbersOf(const std::string& tenant) ABSL_LOCKS_EXCLUDED(numbers_mu_);
   absl::StatusOr<int64_t> LastNumber(const std::string& tenant, TenantNumbers& numbers)

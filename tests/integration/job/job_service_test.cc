@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <numeric>
 #include <thread>
 
 #include "google/protobuf/util/time_util.h"
@@ -74,6 +76,29 @@ TEST_P(JobServiceTest, CreatesJobsWithGaplessNumbersAndDefaultsFromTheCustomer) 
   ASSERT_EQ(jobs.status_counts_size(), 1);
   EXPECT_EQ(jobs.status_counts(0).status(), v1::JOB_STATUS_OPEN);
   EXPECT_EQ(jobs.status_counts(0).count(), 3);
+}
+
+TEST_P(JobServiceTest, ConcurrentCreatesInOneTenantGetEveryNumberOnce) {
+  const v1::Customer customer = env_.CreateCustomer("Ada");
+  constexpr int kThreads = 12;
+  constexpr int kEach = 5;
+  absl::Mutex mu;
+  std::vector<int64_t> numbers;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) {
+        const int64_t number = env_.CreateJob(customer.customer_id(), "Rush").job().number();
+        absl::MutexLock lock(&mu);
+        numbers.push_back(number);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::sort(numbers.begin(), numbers.end());
+  std::vector<int64_t> expected(kThreads * kEach);
+  std::iota(expected.begin(), expected.end(), 1);
+  EXPECT_EQ(numbers, expected);
 }
 
 TEST_P(JobServiceTest, BadInputIsRefusedNamingTheFieldAndWritesNothing) {

@@ -97,66 +97,171 @@ class CommandWriter {
     return current;
   }
 
+  class Prepared;
+
   // Runs one command. Errors: the decision's own; ABORTED when meta.expected_version is stale;
   // ALREADY_EXISTS when the idempotency key was used for another aggregate; UNAVAILABLE while the
   // projection catches up or when the log refuses the append (nothing is then acknowledged).
   absl::StatusOr<Outcome<State>> Execute(const AggregateKey& key, const CommandMeta& meta,
-                                         Decide decide) ABSL_LOCKS_EXCLUDED(pending_mu_) {
+                                         Decide decide) {
+    auto prepared = Prepare(key, meta, decide);
+    if (!prepared.ok()) return prepared.status();
+    (*prepared)->Submit();
+    return (*prepared)->Wait();
+  }
+
+  // Execute in three steps, for callers that must order appends without waiting for each one's
+  // fsync (gapless numbers: submit in number order, wait outside the numbering lock). Prepare
+  // locks the aggregate and decides; Submit starts the append; Wait returns when it is durable
+  // and unlocks. Submit calls on one thread reach each partition in that order.
+  absl::StatusOr<std::unique_ptr<Prepared>> Prepare(const AggregateKey& key,
+                                                    const CommandMeta& meta, Decide decide) {
     if (!source_->caught_up()) {
       return absl::UnavailableError(
           absl::StrCat("the ", type_, " state is still being rebuilt from the log; retry shortly"));
     }
-    absl::MutexLock aggregate_lock(&LockFor(key));
-    if (absl::Status settled = SettleUncertainAppend(key); !settled.ok()) return settled;
-
-    Outcome<State> outcome;
-    Head head;
-    if (absl::Status loaded = LoadCurrent(key, outcome.state, head); !loaded.ok()) return loaded;
-
-    if (!meta.idempotency_key.empty()) {
-      auto first = FindCommand(key.tenant, meta.idempotency_key);
-      if (!first.ok()) return first.status();
-      if (first->has_value()) return Replay(key, **first, std::move(outcome.state));
-    }
-    if (meta.expected_version.has_value() && *meta.expected_version != head.version) {
-      return absl::AbortedError(absl::StrCat(type_, " ", key.id, " is at version ", head.version,
-                                             ", not the expected ", *meta.expected_version,
-                                             ": reload it and retry"));
-    }
-
-    auto decided = decide(outcome.state, head);
-    if (!decided.ok()) return decided.status();
-    if (decided->empty()) {
-      outcome.version = head.version;
-      return outcome;
-    }
-    const absl::Time occurred_at = meta.occurred_at.value_or(options_.clock->Now());
-    std::vector<eventlog::Record> records;
-    for (const Event& event : *decided) {
-      const auto& payload = std::visit(
-          [](const auto& message) -> const google::protobuf::Message& { return message; }, event);
-      outcome.events.push_back(
-          MakeEvent(key, meta, options_.source, occurred_at, options_.ids->NewId(), payload, head));
-      if (absl::Status evolved = evolve_(outcome.state, outcome.events.back().envelope(), event);
-          !evolved.ok()) {
-        return absl::InternalError(absl::StrCat("a decided ", payload.GetTypeName(),
-                                                " does not apply: ", evolved.message()));
-      }
-      records.push_back(eventlog::EncodeEvent(outcome.events.back()));
-    }
-
-    const int32_t partition = eventlog::PartitionForKey(key.id, partitions_);
-    auto appended = options_.log->Append(options_.topic, partition, std::move(records));
-    if (!appended.ok()) {
-      MarkUncertain(key);
-      return absl::UnavailableError(
-          absl::StrCat("the event log did not take the change: ", appended.status().message()));
-    }
-    outcome.version = head.version;
-    outcome.position = LogPosition{options_.topic, partition, appended->last_offset()};
-    Remember(key, meta, outcome, head);
-    return outcome;
+    auto prepared = std::unique_ptr<Prepared>(new Prepared(this, key, meta));
+    if (absl::Status s = prepared->Decide(decide); !s.ok()) return s;
+    return prepared;
   }
+
+  // A decided command holding its aggregate's lock until Wait (or destruction).
+  class Prepared {
+   public:
+    ~Prepared() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      if (submitted_ && !finished_) {
+        (void)Wait();  // the append's callback must not outlive this
+      } else if (locked_) {
+        lock_.Unlock();
+      }
+    }
+    Prepared(const Prepared&) = delete;
+    Prepared& operator=(const Prepared&) = delete;
+
+    // Whether Submit appends anything (false for a replay or a command that changes nothing).
+    bool appends() const { return !records_.empty(); }
+
+    void Submit() {
+      if (submitted_) return;
+      submitted_ = true;
+      if (records_.empty()) return;
+      writer_->options_.log->AppendAsync(writer_->options_.topic, partition_, std::move(records_),
+                                         [this](absl::StatusOr<eventlog::AppendResult> result) {
+                                           absl::MutexLock lock(&done_mu_);
+                                           appended_ = std::move(result);
+                                           done_ = true;
+                                         });
+    }
+
+    absl::StatusOr<Outcome<State>> Wait() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      if (!submitted_) Submit();
+      if (finished_) return result_;
+      finished_ = true;
+      if (!outcome_.events.empty()) {
+        absl::MutexLock lock(&done_mu_);
+        done_mu_.Await(absl::Condition(&done_));
+      }
+      result_ = Finish();
+      if (locked_) {
+        locked_ = false;
+        lock_.Unlock();
+      }
+      return result_;
+    }
+
+   private:
+    friend class CommandWriter;
+    Prepared(CommandWriter* writer, const AggregateKey& key,
+             const CommandMeta& meta) ABSL_NO_THREAD_SAFETY_ANALYSIS : writer_(writer),
+                                                                       key_(key),
+                                                                       meta_(meta),
+                                                                       lock_(writer->LockFor(key)) {
+      lock_.Lock();
+      locked_ = true;
+    }
+
+    absl::Status Decide(CommandWriter::Decide decide) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      if (absl::Status settled = writer_->SettleUncertainAppend(key_); !settled.ok()) {
+        return settled;
+      }
+      if (absl::Status loaded = writer_->LoadCurrent(key_, outcome_.state, head_); !loaded.ok()) {
+        return loaded;
+      }
+      if (!meta_.idempotency_key.empty()) {
+        auto first = writer_->FindCommand(key_.tenant, meta_.idempotency_key);
+        if (!first.ok()) return first.status();
+        if (first->has_value()) {
+          auto replay = writer_->Replay(key_, **first, outcome_.state);
+          if (!replay.ok()) return replay.status();
+          outcome_ = *std::move(replay);
+          done_ = true;
+          return absl::OkStatus();
+        }
+      }
+      if (meta_.expected_version.has_value() && *meta_.expected_version != head_.version) {
+        return absl::AbortedError(absl::StrCat(writer_->type_, " ", key_.id, " is at version ",
+                                               head_.version, ", not the expected ",
+                                               *meta_.expected_version, ": reload it and retry"));
+      }
+      auto decided = decide(outcome_.state, head_);
+      if (!decided.ok()) return decided.status();
+      outcome_.version = head_.version;
+      if (decided->empty()) {
+        done_ = true;
+        return absl::OkStatus();
+      }
+      const absl::Time occurred_at = meta_.occurred_at.value_or(writer_->options_.clock->Now());
+      for (const Event& event : *decided) {
+        const auto& payload = std::visit(
+            [](const auto& message) -> const google::protobuf::Message& { return message; }, event);
+        outcome_.events.push_back(MakeEvent(key_, meta_, writer_->options_.source, occurred_at,
+                                            writer_->options_.ids->NewId(), payload, head_));
+        if (absl::Status evolved =
+                writer_->evolve_(outcome_.state, outcome_.events.back().envelope(), event);
+            !evolved.ok()) {
+          return absl::InternalError(absl::StrCat("a decided ", payload.GetTypeName(),
+                                                  " does not apply: ", evolved.message()));
+        }
+        records_.push_back(eventlog::EncodeEvent(outcome_.events.back()));
+      }
+      partition_ = eventlog::PartitionForKey(key_.id, writer_->partitions_);
+      return absl::OkStatus();
+    }
+
+    absl::StatusOr<Outcome<State>> Finish() {
+      if (outcome_.events.empty()) return std::move(outcome_);  // replay or no change
+      absl::StatusOr<eventlog::AppendResult> appended = absl::UnknownError("no append");
+      {
+        absl::MutexLock lock(&done_mu_);
+        appended = *std::move(appended_);
+      }
+      if (!appended.ok()) {
+        writer_->MarkUncertain(key_);
+        return absl::UnavailableError(
+            absl::StrCat("the event log did not take the change: ", appended.status().message()));
+      }
+      outcome_.version = head_.version;
+      outcome_.position = LogPosition{writer_->options_.topic, partition_, appended->last_offset()};
+      writer_->Remember(key_, meta_, outcome_, head_);
+      return std::move(outcome_);
+    }
+
+    CommandWriter* const writer_;
+    const AggregateKey key_;
+    const CommandMeta meta_;
+    absl::Mutex& lock_;
+    bool locked_ = false;
+    bool submitted_ = false;
+    bool finished_ = false;
+    Outcome<State> outcome_;
+    Head head_;
+    int32_t partition_ = 0;
+    std::vector<eventlog::Record> records_;
+    absl::Mutex done_mu_;
+    bool done_ ABSL_GUARDED_BY(done_mu_) = false;
+    std::optional<absl::StatusOr<eventlog::AppendResult>> appended_ ABSL_GUARDED_BY(done_mu_);
+    absl::StatusOr<Outcome<State>> result_ = absl::UnknownError("not finished");
+  };
 
   // Forgets state the projection already has; returns how much is still pending. Execute calls it
   // now and then; tests call it to check what is kept.
