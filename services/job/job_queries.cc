@@ -180,7 +180,9 @@ std::string ScanPrefixFor(const std::string& tenant, const ListFilter& filter, L
   if (!filter.customer_id.empty()) return prefix("customer", filter.customer_id);
   if (!filter.parent_job_id.empty()) return prefix("parent", filter.parent_job_id);
   if (!filter.project_id.empty()) return prefix("project", filter.project_id);
-  if (!filter.words.empty()) return TextSearchPrefix(tenant, filter.words.front(), sort);
+  if (!filter.words.empty() && sort == ListSort::kNumberDescending) {
+    return TextSearchPrefix(tenant, filter.words.front(), sort);
+  }
   if (!filter.tag.empty()) return prefix("tag", filter.tag);
   if (!filter.created_by.empty()) return prefix("creator", filter.created_by);
   if (filter.unassigned) return prefix("unassigned", "");

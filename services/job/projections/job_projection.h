@@ -16,7 +16,7 @@ class JobProjection final : public projection::Projection {
       : job_topic_(std::move(job_topic)), scheduling_topic_(std::move(scheduling_topic)) {}
 
   std::string name() const override { return "job"; }
-  int32_t version() const override { return 2; }
+  int32_t version() const override { return 3; }
   std::vector<std::string> topics() const override { return {job_topic_, scheduling_topic_}; }
 
   absl::Status Apply(const events::v1::Event& event, const projection::EventPosition& position,

@@ -189,6 +189,8 @@ std::vector<std::string> ListIndexKeys(absl::string_view tenant, const v1::JobLi
                        .Int64Descending(summary.number())
                        .String(summary.job_id())
                        .key());
+    // Words are many per job: they are searched newest first only (see ListJobs).
+    if (dimension.name == "text") continue;
     keys.push_back(KeyBuilder()
                        .Raw(ListIndexPrefix(tenant, dimension, ListSort::kScheduledAscending))
                        .Int64(scheduled)

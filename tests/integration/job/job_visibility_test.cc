@@ -232,6 +232,13 @@ TEST_F(JobVisibilityTest, ListFiltersUseTheirIndexesAndPagesNeverRepeat) {
   v1::ListJobsRequest text;
   text.set_text("furn tune-up");
   EXPECT_EQ(VisibleTitles("d", Role::kDispatcher, text).size(), 7);
+  text.set_sort(v1::JOB_SORT_SCHEDULED_ASC);  // words are then checked on each row
+  v1::ListJobsResponse by_date;
+  ASSERT_TRUE(IsOk(env_.jobs().ListJobs(env_.As("d", Role::kDispatcher).get(), text, &by_date)));
+  ASSERT_EQ(by_date.jobs_size(), 7);
+  EXPECT_EQ(by_date.jobs(0).title(), "Furnace tune-up 0");
+  EXPECT_EQ(by_date.jobs(6).title(), "Furnace tune-up 6");
+  text.clear_sort();
   text.set_text("furn JOB-6");  // words match prefixes of the title's words or the number
   EXPECT_EQ(VisibleTitles("d", Role::kDispatcher, text),
             std::set<std::string>{"Furnace tune-up 3"});
