@@ -305,10 +305,19 @@ absl::StatusOr<v1::ListJobsResponse> JobQueries::ListJobs(
   if (!request.page_token().empty() && it->Valid() && it->key() == start) it->Next();
   int examined = 0;
   std::string last;
+  // A full dimension prefix ends with its value's terminator; a text prefix does not.
+  const bool ordered_by_date = sort == ListSort::kScheduledAscending && prefix.back() == '\x01';
+  const int64_t by_date_until = ordered_by_date && filter->to.has_value() ? *filter->to : INT64_MAX;
   for (; it->Valid(); it->Next()) {
     if (response.jobs_size() == *page_size || examined == options_.max_examined) {
       response.set_next_page_token(absl::WebSafeBase64Escape(last));
       break;
+    }
+    if (by_date_until != INT64_MAX) {
+      // Entries are in scheduled order: past the range's end nothing more can match.
+      projection::KeyReader reader(it->key().substr(prefix.size()));
+      auto scheduled = reader.Int64();
+      if (scheduled.ok() && *scheduled >= by_date_until) break;
     }
     ++examined;
     last.assign(it->key().data(), it->key().size());
