@@ -236,17 +236,29 @@ absl::StatusOr<v1::JobReply> JobCommands::Reopen(const Caller& caller,
   if (absl::Status s = ValidateText("reason", request.reason(), kMaxTextLength, false); !s.ok()) {
     return s;
   }
-  // Billing is asked before the job is locked: a slow billing must not hold the job's writer.
-  std::vector<std::string> invoices;
-  if (options_.invoices == nullptr) {
-    return absl::UnavailableError("no billing service is configured to check the job's invoices");
-  }
   if (absl::Status s = ValidateId("job_id", request.job_id(), true); !s.ok()) return s;
-  auto unvoided = options_.invoices->UnvoidedInvoices(caller, request.job_id());
-  if (!unvoided.ok()) return unvoided.status();
-  return OnJob(caller, request.meta(), request.job_id(), [&](const v1::Job& job, const Head& head) {
-    return DecideReopen(job, head, request.reason(), *unvoided);
-  });
+  auto job = ReadVisibleJob(caller, request.job_id());
+  if (!job.ok()) return job.status();
+  // Billing is asked only about a completed job, and before the job is locked: a slow billing
+  // must not hold the job's writer. An invoice issued in between is billing's to refuse.
+  std::vector<std::string> unvoided;
+  const bool asked_billing = job->status() == v1::JOB_STATUS_COMPLETED;
+  if (asked_billing) {
+    if (options_.invoices == nullptr) {
+      return absl::UnavailableError("no billing service is configured to check the job's invoices");
+    }
+    auto invoices = options_.invoices->UnvoidedInvoices(caller, request.job_id());
+    if (!invoices.ok()) return invoices.status();
+    unvoided = *std::move(invoices);
+  }
+  return OnJob(
+      caller, request.meta(), request.job_id(),
+      [&](const v1::Job& current, const Head& head) -> absl::StatusOr<std::vector<JobEvent>> {
+        if (!asked_billing && current.status() == v1::JOB_STATUS_COMPLETED) {
+          return absl::AbortedError("the job was completed meanwhile: retry the reopen");
+        }
+        return DecideReopen(current, head, request.reason(), unvoided);
+      });
 }
 
 absl::StatusOr<v1::JobReply> JobCommands::Duplicate(const Caller& caller,
@@ -254,10 +266,7 @@ absl::StatusOr<v1::JobReply> JobCommands::Duplicate(const Caller& caller,
   if (absl::Status s = ValidateMeta(request.meta()); !s.ok()) return s;
   auto original = ReadVisibleJob(caller, request.job_id());
   if (!original.ok()) return original.status();
-  v1::CreateJobRequest copy = DuplicateRequest(*original, request);
-  auto created = CreateJob(caller, copy);
-  if (!created.ok()) return created.status();
-  return created;
+  return CreateJob(caller, DuplicateRequest(*original, request));
 }
 
 absl::StatusOr<v1::JobReply> JobCommands::LinkRecall(const Caller& caller,
