@@ -4,19 +4,13 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "domain/overloaded.h"
 #include "domain/repeated.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 
 namespace jobledger::job {
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
 
 const auto kLineItemId = [](const v1::LineItem& e) -> const std::string& {
   return e.line_item_id();

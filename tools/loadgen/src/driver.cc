@@ -11,32 +11,10 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "jobledger/loadgen/schedule.h"
+#include "jobledger/server/status.h"
 
 namespace jobledger::loadgen::internal {
 namespace {
-
-std::string CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  const int index = static_cast<int>(code);
-  if (index >= 0 && index < static_cast<int>(std::size(kNames))) return kNames[index];
-  return absl::StrCat("CODE_", index);
-}
 
 // Outcomes of calls that started inside the measured window.
 class Recorder {
@@ -54,7 +32,7 @@ class Recorder {
       ++stats.ok;
       stats.latency.Record(finished - started);
     } else {
-      ++stats.errors[CodeName(code)];
+      ++stats.errors[std::string(server::GrpcCodeName(static_cast<int>(code)))];
     }
   }
 

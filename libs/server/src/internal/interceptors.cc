@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "internal/call_tracker.h"
 #include "jobledger/server/log.h"
+#include "jobledger/server/status.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
@@ -181,7 +182,7 @@ class AccessLogInterceptor final : public Interceptor {
     const double millis = absl::ToDoubleMilliseconds(absl::Now() - CallTracker::started(*call_));
     logger.Log(level, "rpc",
                {{"grpc_method", call_->method()},
-                {"grpc_code", CodeName(code)},
+                {"grpc_code", GrpcCodeName(code)},
                 {"grpc_message", message},
                 {"duration_ms", millis},
                 {"peer", peer_},
@@ -247,28 +248,6 @@ bool IsOpenMethod(absl::string_view method) {
          absl::StartsWith(method, "/grpc.reflection.v1.ServerReflection/");
 }
 
-absl::string_view CodeName(int code) {
-  static constexpr absl::string_view kNames[] = {"OK",
-                                                 "CANCELLED",
-                                                 "UNKNOWN",
-                                                 "INVALID_ARGUMENT",
-                                                 "DEADLINE_EXCEEDED",
-                                                 "NOT_FOUND",
-                                                 "ALREADY_EXISTS",
-                                                 "PERMISSION_DENIED",
-                                                 "RESOURCE_EXHAUSTED",
-                                                 "FAILED_PRECONDITION",
-                                                 "ABORTED",
-                                                 "OUT_OF_RANGE",
-                                                 "UNIMPLEMENTED",
-                                                 "INTERNAL",
-                                                 "UNAVAILABLE",
-                                                 "DATA_LOSS",
-                                                 "UNAUTHENTICATED"};
-  if (code < 0 || code >= static_cast<int>(std::size(kNames))) return "UNKNOWN";
-  return kNames[code];
-}
-
 RpcMetrics::RpcMetrics(prometheus::Registry& registry)
     : handled_(prometheus::BuildCounter()
                    .Name("jobledger_grpc_server_handled_total")
@@ -290,7 +269,7 @@ int64_t RpcMetrics::in_flight() const { return static_cast<int64_t>(in_flight_.V
 
 void RpcMetrics::Finished(absl::string_view method, int code, absl::Duration elapsed) {
   in_flight_.Decrement();
-  const absl::string_view code_name = CodeName(code);
+  const absl::string_view code_name = GrpcCodeName(code);
   // gRPC names start with '/', which Prometheus users do not expect in a label.
   const absl::string_view label = absl::StripPrefix(method, "/");
   prometheus::Counter* counter = nullptr;

@@ -1,0 +1,13 @@
+// The overload-set helper for std::visit over event variants.
+#pragma once
+
+namespace jobledger::job {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+}  // namespace jobledger::job
