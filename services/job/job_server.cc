@@ -147,6 +147,7 @@ absl::StatusOr<std::unique_ptr<JobServer>> JobServer::Start(JobServerOptions opt
   runner_options.log = p.options.log;
   runner_options.metrics = metrics.get();
   runner_options.idle_wait = absl::Milliseconds(5);
+  runner_options.block_cache = projection::NewBlockCache(p.options.projection_cache_bytes);
   auto runner = projection::ProjectionRunner::Start(p.projection, runner_options);
   if (!runner.ok()) return runner.status();
   p.runner = *std::move(runner);

@@ -29,6 +29,9 @@ struct JobServerOptions {
   // own); readiness stays NOT_SERVING meanwhile.
   absl::Duration topic_wait = absl::InfiniteDuration();
   int64_t max_attachment_bytes = 100 << 20;
+  // The projection stores' memory budget: one block cache that their blocks, index and filter
+  // blocks and memtables are all charged to (--projection-cache-mb).
+  size_t projection_cache_bytes = 64 << 20;
 };
 
 class JobServer {

@@ -11,12 +11,14 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "jobledger/common/sha256.h"
 #include "jobledger/common/status.h"
 #include "jobledger/projection/key_codec.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
+#include "rocksdb/write_buffer_manager.h"
 
 namespace jobledger::projection {
 namespace {
@@ -37,6 +39,29 @@ std::string DeadLetterKey(const v1::DeadLetter& dead_letter) {
       .Int64(dead_letter.partition())
       .Int64(dead_letter.offset())
       .key();
+}
+
+// A memtable's size (two per column family at most, and all of them bounded by the cache).
+constexpr size_t kWriteBufferBytes = 16 << 20;
+
+// One WriteBufferManager per cache, so that the memtables of all stores sharing a cache are
+// bounded together (flushing once they pass half the cache) and charged to it. A manager holds
+// its cache, so a live entry's cache is alive and its address cannot be reused.
+std::shared_ptr<rocksdb::WriteBufferManager> WriteBuffersFor(
+    const std::shared_ptr<rocksdb::Cache>& cache) {
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* const managers =
+      new std::vector<std::pair<const rocksdb::Cache*, std::weak_ptr<rocksdb::WriteBufferManager>>>;
+  absl::MutexLock lock(&mu);
+  std::erase_if(*managers, [](const auto& entry) { return entry.second.expired(); });
+  for (const auto& [key, weak] : *managers) {
+    if (key == cache.get()) {
+      if (auto manager = weak.lock(); manager != nullptr) return manager;
+    }
+  }
+  auto manager = std::make_shared<rocksdb::WriteBufferManager>(cache->GetCapacity() / 2, cache);
+  managers->emplace_back(cache.get(), manager);
+  return manager;
 }
 
 // A RocksDB iterator over committed state, held below `upper`.
@@ -256,8 +281,25 @@ void Transaction::RollbackToSavePoint() {
   undo_.clear();
 }
 
+std::shared_ptr<rocksdb::Cache> NewBlockCache(size_t capacity) {
+  rocksdb::LRUCacheOptions options;
+  options.capacity = capacity;
+  // Not strict: a read that needs a block when pinned blocks fill the cache still succeeds.
+  options.strict_capacity_limit = false;
+  options.high_pri_pool_ratio = 0.5;
+  return rocksdb::NewLRUCache(options);
+}
+
+std::shared_ptr<rocksdb::Cache> DefaultBlockCache() {
+  static const auto* const cache =
+      new std::shared_ptr<rocksdb::Cache>(NewBlockCache(kDefaultBlockCacheBytes));
+  return *cache;
+}
+
 absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
     const StoreOptions& options) {
+  std::shared_ptr<rocksdb::Cache> cache =
+      options.block_cache != nullptr ? options.block_cache : DefaultBlockCache();
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
@@ -265,16 +307,47 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> ProjectionStore::Open(
   // Rows, offsets and dead letters flush together: without a WAL (bulk loading) the last flush
   // must be one consistent checkpoint.
   db_options.atomic_flush = true;
+  db_options.write_buffer_manager = WriteBuffersFor(cache);
   rocksdb::BlockBasedTableOptions table;
-  if (options.block_cache != nullptr) table.block_cache = options.block_cache;
+  table.block_cache = cache;
+  // Index and filter blocks live in the cache instead of on the heap for as long as their table
+  // is open (which is forever: max_open_files is unlimited), at high priority. Partitioned, so a
+  // lookup loads a 4 KiB partition, not a whole file's index or filter; only the top levels and
+  // L0's blocks (read by every lookup) stay pinned.
+  table.cache_index_and_filter_blocks = true;
+  table.cache_index_and_filter_blocks_with_high_priority = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.pin_top_level_index_and_filter = true;
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
+  table.optimize_filters_for_memory = true;
+  // Table readers' own memory and filter building during flushes are charged to the cache too.
+  for (const rocksdb::CacheEntryRole role : {rocksdb::CacheEntryRole::kBlockBasedTableReader,
+                                             rocksdb::CacheEntryRole::kFilterConstruction}) {
+    table.cache_usage_options.options_overrides[role].charged =
+        rocksdb::CacheEntryRoleOptions::Decision::kEnabled;
+  }
   // Most point reads look up a row that may not exist yet (a new job): a Bloom filter answers
   // those without reading data blocks.
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   db_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // Small memtables: they are charged to the cache, and a rebuild commits sorted batches of at
+  // most 16 MiB anyway (see RunnerOptions::rebuild_batch_bytes).
+  rocksdb::ColumnFamilyOptions family(db_options);
+  family.write_buffer_size = kWriteBufferBytes;
+  family.max_write_buffer_number = 2;
+  // Levels shaped for the small memtables: an L0 -> L1 compaction merges 8 flushed tables into
+  // an L1 of twice their size. With RocksDB's defaults (4 tables into 256 MiB) every compaction
+  // rewrote all of L1 for a few MiB of new data, and catching up 1M jobs spent twice as long
+  // compacting.
+  family.level0_file_num_compaction_trigger = 8;
+  family.max_bytes_for_level_base = 8 * kWriteBufferBytes;
+  family.target_file_size_base = 2 * kWriteBufferBytes;
   const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(db_options)},
-      {kMetaFamily, rocksdb::ColumnFamilyOptions(db_options)},
-      {kDeadLettersFamily, rocksdb::ColumnFamilyOptions(db_options)},
+      {rocksdb::kDefaultColumnFamilyName, family},
+      {kMetaFamily, family},
+      {kDeadLettersFamily, family},
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
@@ -421,6 +494,42 @@ absl::StatusOr<std::string> ProjectionStore::Checksum() const {
   db_->ReleaseSnapshot(snapshot);
   JL_RETURN_IF_ERROR(status);
   return absl::BytesToHexString(sha.Finish());
+}
+
+absl::StatusOr<StoreMemory> ProjectionStore::Memory() const {
+  StoreMemory memory;
+  uint64_t value = 0;
+  const auto property = [&](const std::string& name, rocksdb::ColumnFamilyHandle* family,
+                            size_t& into) {
+    if (!db_->GetIntProperty(family, name, &value)) {
+      return absl::InternalError(absl::StrCat("RocksDB property ", name, " missing in ", path_));
+    }
+    into += static_cast<size_t>(value);
+    return absl::OkStatus();
+  };
+  JL_RETURN_IF_ERROR(
+      property(rocksdb::DB::Properties::kBlockCacheCapacity, rows_, memory.block_cache_capacity));
+  JL_RETURN_IF_ERROR(
+      property(rocksdb::DB::Properties::kBlockCacheUsage, rows_, memory.block_cache_usage));
+  for (rocksdb::ColumnFamilyHandle* family : {rows_, meta_, dead_letters_}) {
+    JL_RETURN_IF_ERROR(
+        property(rocksdb::DB::Properties::kCurSizeAllMemTables, family, memory.memtables));
+    JL_RETURN_IF_ERROR(
+        property(rocksdb::DB::Properties::kEstimateTableReadersMem, family, memory.table_readers));
+  }
+  std::map<std::string, std::string> stats;
+  if (db_->GetMapProperty(rows_, rocksdb::DB::Properties::kBlockCacheEntryStats, &stats)) {
+    for (const rocksdb::CacheEntryRole role :
+         {rocksdb::CacheEntryRole::kIndexBlock, rocksdb::CacheEntryRole::kFilterBlock,
+          rocksdb::CacheEntryRole::kFilterMetaBlock}) {
+      const auto it = stats.find(rocksdb::BlockCacheEntryStatsMapKeys::UsedBytes(role));
+      uint64_t bytes = 0;
+      if (it != stats.end() && absl::SimpleAtoi(it->second, &bytes)) {
+        memory.index_and_filter_blocks += static_cast<size_t>(bytes);
+      }
+    }
+  }
+  return memory;
 }
 
 }  // namespace jobledger::projection

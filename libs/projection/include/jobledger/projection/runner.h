@@ -35,7 +35,10 @@ struct RunnerOptions {
   // Root of all projections; this one lives in <directory>/<name>/.
   std::string directory;
   eventlog::EventLog* log = nullptr;
-  // Shared, bounded block cache for all stores (nullptr: RocksDB's default per store).
+  // The memory budget of the projection's stores (the serving one and a rebuild's): blocks,
+  // index and filter blocks, table readers and memtables are all charged to it (see
+  // StoreOptions). Give every runner of a process the same cache (nullptr: DefaultBlockCache(),
+  // 64 MiB shared by all stores opened without one).
   std::shared_ptr<rocksdb::Cache> block_cache;
   // Where metrics go (nullptr: none).
   prometheus::Registry* metrics = nullptr;

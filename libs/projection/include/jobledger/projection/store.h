@@ -22,12 +22,40 @@ namespace jobledger::projection {
 
 using TopicPartition = std::pair<std::string, int32_t>;
 
+// What a store holds in memory, apart from an open Transaction, is charged to one LRU block cache
+// that all stores of a process share: data blocks, index and filter blocks (partitioned, cached at
+// high priority; L0's and the top levels pinned), table readers, and the memtables (through one
+// WriteBufferManager per cache, which flushes once they pass half of it). So the stores of a
+// process hold about the cache's capacity, whatever the number and size of their files; the
+// cache is not strict, so pinned blocks and memtables may overshoot it briefly while a flush runs.
+inline constexpr size_t kDefaultBlockCacheBytes = 64 << 20;
+
+// A cache for projection stores: LRU over `capacity` bytes, half of it reserved for index and
+// filter blocks so that scans of data blocks do not evict them.
+std::shared_ptr<rocksdb::Cache> NewBlockCache(size_t capacity);
+// The cache of stores opened without one: one per process, kDefaultBlockCacheBytes.
+std::shared_ptr<rocksdb::Cache> DefaultBlockCache();
+
 struct StoreOptions {
   std::string path;
-  // Shared, bounded block cache (nullptr: RocksDB's default per store).
+  // The memory budget of this store and every other store given the same cache (nullptr:
+  // DefaultBlockCache()). Memtables are charged to it too: 16 MiB each, two per column family.
   std::shared_ptr<rocksdb::Cache> block_cache;
   // Open without taking the write lock, as of now, for inspection while a service runs.
   bool read_only = false;
+};
+
+// A store's share of memory, from RocksDB's own accounting.
+struct StoreMemory {
+  size_t block_cache_capacity = 0;
+  // Everything charged to the (shared) cache: blocks, pinned blocks, memtables of all its stores.
+  size_t block_cache_usage = 0;
+  // Index and filter blocks in the cache, of all stores sharing it (refreshed at most every 10 s).
+  size_t index_and_filter_blocks = 0;
+  // This store's memtables (also charged to the cache).
+  size_t memtables = 0;
+  // This store's table readers outside the cache.
+  size_t table_readers = 0;
 };
 
 class ProjectionStore;
@@ -137,6 +165,7 @@ class ProjectionStore final : public StateReader {
   absl::StatusOr<std::vector<v1::DeadLetter>> DeadLetters(size_t limit) const;
   // SHA-256 (hex) over every row and dead letter in key order: equal states, equal checksums.
   absl::StatusOr<std::string> Checksum() const;
+  absl::StatusOr<StoreMemory> Memory() const;
 
   const std::string& path() const { return path_; }
   // Deletes the store's directory when it is closed (a store that was replaced or abandoned).
