@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "absl/strings/escaping.h"
@@ -323,20 +324,31 @@ TEST_F(JobRecordsTest, SubjobsRecallsAndDuplicates) {
 }
 
 TEST_F(JobRecordsTest, ARebuiltProjectionEqualsTheLiveOne) {
+  // The last position written to each partition, to wait until the projection has it all.
+  std::map<int32_t, common::v1::LogPosition> last;
   for (int i = 0; i < 20; ++i) {
     v1::AddNoteRequest note;
     note.set_job_id(job_.job_id());
     note.set_text(absl::StrCat("note ", i));
     v1::JobReply reply;
     ASSERT_TRUE(IsOk(env_.jobs().AddNote(env_.As("d", Role::kDispatcher).get(), note, &reply)));
-    env_.CreateJob(customer_.customer_id(), absl::StrCat("Job ", i));
+    last[reply.result().position().partition()] = reply.result().position();
+    const v1::JobReply created = env_.CreateJob(customer_.customer_id(), absl::StrCat("Job ", i));
+    last[created.result().position().partition()] = created.result().position();
+  }
+  for (const auto& [partition, position] : last) {
+    v1::ListJobsRequest wait;
+    *wait.mutable_min_position() = position;
+    v1::ListJobsResponse page;
+    ASSERT_TRUE(IsOk(env_.jobs().ListJobs(env_.As("d", Role::kDispatcher).get(), wait, &page)));
   }
   env_.Stop();
   JobProjection projection("jobledger.job.events", "jobledger.scheduling.events");
   auto verified =
       projection::VerifyProjection(projection, env_.projections_dir(), env_.log(), nullptr);
   ASSERT_TRUE(verified.ok()) << verified.status();
-  EXPECT_GT(verified->events, 40);
+  // The customer, 21 jobs and 20 notes.
+  EXPECT_EQ(verified->events, 42);
   EXPECT_TRUE(verified->matches());
 }
 
