@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "domain/customer_decide.h"
+#include "domain/repeated.h"
 #include "domain/validate.h"
 #include "jobledger/aggregate/event_factory.h"
 #include "projections/job_tables.h"
@@ -28,19 +29,6 @@ v1::CustomerRequestReply RequestReplyOf(const aggregate::Outcome<v1::CustomerReq
                     reply.mutable_result());
   *reply.mutable_request() = outcome.state;
   return reply;
-}
-
-absl::StatusOr<int> PageSizeOf(int32_t requested) {
-  if (requested == 0) return 50;
-  if (requested < 0 || requested > 500) {
-    return absl::InvalidArgumentError("page_size: between 1 and 500");
-  }
-  return requested;
-}
-
-void SortTags(google::protobuf::RepeatedPtrField<std::string>& tags) {
-  std::sort(tags.begin(), tags.end());
-  tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
 }
 
 }  // namespace
@@ -70,7 +58,7 @@ absl::StatusOr<v1::CustomerReply> CustomerCommands::CreateCustomer(
   customer.set_customer_id(CreatedId(caller, "customer", request.meta().idempotency_key()));
   customer.set_name(request.name());
   *customer.mutable_tags() = request.tags();
-  SortTags(*customer.mutable_tags());
+  SortUnique(*customer.mutable_tags());
   for (v1::Contact contact : request.contacts()) {
     if (contact.contact_id().empty()) contact.set_contact_id(NewId());
     *customer.add_contacts() = std::move(contact);
@@ -158,7 +146,7 @@ absl::StatusOr<v1::Customer> CustomerCommands::GetCustomer(
 
 absl::StatusOr<v1::ListCustomersResponse> CustomerCommands::ListCustomers(
     const Caller& caller, const v1::ListCustomersRequest& request) const {
-  auto page_size = PageSizeOf(request.page_size());
+  auto page_size = ValidatePageSize(request.page_size(), 50, 500);
   if (!page_size.ok()) return page_size.status();
   for (const auto& [field, value] :
        {std::pair<const char*, const std::string*>{"name_prefix", &request.name_prefix()},
@@ -319,7 +307,7 @@ absl::StatusOr<v1::CustomerRequest> CustomerCommands::GetRequest(
 
 absl::StatusOr<v1::ListRequestsResponse> CustomerCommands::ListRequests(
     const Caller& caller, const v1::ListRequestsRequest& request) const {
-  auto page_size = PageSizeOf(request.page_size());
+  auto page_size = ValidatePageSize(request.page_size(), 50, 500);
   if (!page_size.ok()) return page_size.status();
   if (!v1::RequestStatus_IsValid(request.status())) {
     return absl::InvalidArgumentError("status: unknown value");

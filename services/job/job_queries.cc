@@ -27,14 +27,6 @@ using google::protobuf::util::TimeUtil;
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 
-absl::StatusOr<int> PageSize(int32_t requested, int default_size, int max_size) {
-  if (requested == 0) return default_size;
-  if (requested < 0 || requested > max_size) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size: between 1 and ", max_size));
-  }
-  return requested;
-}
-
 template <typename Visit>
 absl::Status ScanPrefix(const projection::StateReader& state, const std::string& prefix,
                         Visit visit) {
@@ -266,7 +258,7 @@ absl::StatusOr<v1::JobView> JobQueries::GetJob(const Caller& caller,
 
 absl::StatusOr<v1::ListJobsResponse> JobQueries::ListJobs(
     const Caller& caller, const v1::ListJobsRequest& request) const {
-  auto page_size = PageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
+  auto page_size = ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) return page_size.status();
   auto filter = FilterOf(caller, request);
   if (!filter.ok()) return filter.status();
@@ -354,7 +346,7 @@ absl::StatusOr<v1::ListJobsResponse> JobQueries::ListJobs(
 
 absl::StatusOr<v1::GetJobHistoryResponse> JobQueries::GetHistory(
     const Caller& caller, const v1::GetJobHistoryRequest& request) const {
-  auto page_size = PageSize(request.page_size(), 100, 1000);
+  auto page_size = ValidatePageSize(request.page_size(), 100, 1000);
   if (!page_size.ok()) return page_size.status();
   auto job = options_.commands->ReadVisibleJob(caller, request.job_id());
   if (!job.ok()) return job.status();

@@ -54,10 +54,7 @@ absl::StatusOr<std::vector<CustomerEvent>> DecideUpdateCustomer(
   v1::CustomerDetailsChanged changed;
   changed.set_name(request.name());
   *changed.mutable_tags() = request.tags();
-  std::sort(changed.mutable_tags()->begin(), changed.mutable_tags()->end());
-  changed.mutable_tags()->erase(
-      std::unique(changed.mutable_tags()->begin(), changed.mutable_tags()->end()),
-      changed.mutable_tags()->end());
+  SortUnique(*changed.mutable_tags());
   changed.set_notes(request.notes());
   for (const std::string& field : request.update_fields()) {
     bool differs = false;

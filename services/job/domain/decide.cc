@@ -50,11 +50,6 @@ absl::Status MustBeChangeable(const v1::Job& job, absl::string_view what) {
   return absl::OkStatus();
 }
 
-void SortUnique(google::protobuf::RepeatedPtrField<std::string>& values) {
-  std::sort(values.begin(), values.end());
-  values.erase(std::unique(values.begin(), values.end()), values.end());
-}
-
 absl::Status AlreadyThere(absl::string_view what, absl::string_view id) {
   return absl::AlreadyExistsError(absl::StrCat("the job already has ", what, " ", id));
 }

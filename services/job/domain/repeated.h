@@ -1,6 +1,7 @@
 // Finding, replacing and removing id-keyed entries of a repeated proto field.
 #pragma once
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -47,6 +48,13 @@ bool RemoveEntry(google::protobuf::RepeatedPtrField<T>& entries, absl::string_vi
     }
   }
   return false;
+}
+
+// Sorts the values and drops repeats (tags, skills): one order for equal sets, so that equal
+// records are equal bytes.
+inline void SortUnique(google::protobuf::RepeatedPtrField<std::string>& values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
 }  // namespace jobledger::job

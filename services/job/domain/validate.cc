@@ -162,6 +162,14 @@ absl::Status ValidateId(absl::string_view field, absl::string_view value, bool r
   return absl::OkStatus();
 }
 
+absl::StatusOr<int> ValidatePageSize(int32_t requested, int default_size, int max_size) {
+  if (requested == 0) return default_size;
+  if (requested < 0 || requested > max_size) {
+    return Invalid("page_size", absl::StrCat("between 1 and ", max_size));
+  }
+  return requested;
+}
+
 absl::Status ValidateMeta(const common::v1::CommandMeta& meta, bool key_required) {
   if (key_required && meta.idempotency_key().empty()) {
     return Invalid("meta.idempotency_key", "required");

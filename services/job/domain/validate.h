@@ -3,6 +3,7 @@
 #pragma once
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "jobledger/common/v1/common.pb.h"
 #include "jobledger/job/v1/job_service.pb.h"
@@ -17,6 +18,8 @@ inline constexpr int kMaxOfflineCommands = 1000;
 
 // A canonical UUID; `required` refuses an empty value.
 absl::Status ValidateId(absl::string_view field, absl::string_view value, bool required);
+// A page size: 0 means `default_size`; otherwise 1..max_size (INVALID_ARGUMENT naming page_size).
+absl::StatusOr<int> ValidatePageSize(int32_t requested, int default_size, int max_size);
 absl::Status ValidateMeta(const common::v1::CommandMeta& meta, bool key_required = false);
 absl::Status ValidateMoney(absl::string_view field, const common::v1::Money& money);
 
