@@ -7,7 +7,7 @@
 namespace jobledger::job {
 
 absl::StatusOr<std::vector<std::string>> BillingInvoiceLookup::UnvoidedInvoices(
-    const Caller& caller, const std::string& job_id) {
+    const server::Caller& caller, const std::string& job_id) {
   if (caller.call == nullptr) {
     return absl::FailedPreconditionError("asking billing needs the caller's RPC context");
   }

@@ -17,7 +17,7 @@ class BillingInvoiceLookup final : public InvoiceLookup {
   BillingInvoiceLookup(std::shared_ptr<grpc::ChannelInterface> channel, absl::Duration timeout)
       : stub_(billing::v1::BillingService::NewStub(std::move(channel))), timeout_(timeout) {}
 
-  absl::StatusOr<std::vector<std::string>> UnvoidedInvoices(const Caller& caller,
+  absl::StatusOr<std::vector<std::string>> UnvoidedInvoices(const server::Caller& caller,
                                                             const std::string& job_id) override;
 
  private:

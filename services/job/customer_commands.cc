@@ -7,9 +7,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "domain/customer_decide.h"
-#include "domain/repeated.h"
 #include "domain/validate.h"
 #include "jobledger/aggregate/event_factory.h"
+#include "jobledger/aggregate/repeated.h"
 #include "projections/job_tables.h"
 
 namespace jobledger::job {
@@ -33,26 +33,26 @@ v1::CustomerRequestReply RequestReplyOf(const aggregate::Outcome<v1::CustomerReq
 
 }  // namespace
 
-std::string CustomerCommands::CreatedId(const Caller& caller, absl::string_view type,
+std::string CustomerCommands::CreatedId(const server::Caller& caller, absl::string_view type,
                                         absl::string_view idempotency_key) {
   if (idempotency_key.empty()) return NewId();
   return aggregate::DerivedAggregateId(caller.tenant, type, idempotency_key).ToString();
 }
 
-absl::StatusOr<v1::CustomerReply> CustomerCommands::OnCustomer(const Caller& caller,
+absl::StatusOr<v1::CustomerReply> CustomerCommands::OnCustomer(const server::Caller& caller,
                                                                const common::v1::CommandMeta& meta,
                                                                const std::string& customer_id,
                                                                Decide decide) {
   if (absl::Status s = ValidateMeta(meta); !s.ok()) return s;
   if (absl::Status s = ValidateId("customer_id", customer_id, true); !s.ok()) return s;
   auto outcome = options_.customers->Execute(options_.customers->Key(caller.tenant, customer_id),
-                                             CommandMetaOf(caller, meta), decide);
+                                             server::CommandMetaOf(caller, meta), decide);
   if (!outcome.ok()) return outcome.status();
   return CustomerReplyOf(*outcome);
 }
 
 absl::StatusOr<v1::CustomerReply> CustomerCommands::CreateCustomer(
-    const Caller& caller, const v1::CreateCustomerRequest& request) {
+    const server::Caller& caller, const v1::CreateCustomerRequest& request) {
   if (absl::Status s = ValidateCustomer(request); !s.ok()) return s;
   v1::Customer customer;
   customer.set_customer_id(CreatedId(caller, "customer", request.meta().idempotency_key()));
@@ -78,7 +78,7 @@ absl::StatusOr<v1::CustomerReply> CustomerCommands::CreateCustomer(
 }
 
 absl::StatusOr<v1::CustomerReply> CustomerCommands::UpdateCustomer(
-    const Caller& caller, const v1::UpdateCustomerRequest& request) {
+    const server::Caller& caller, const v1::UpdateCustomerRequest& request) {
   if (absl::Status s = ValidateUpdateCustomer(request); !s.ok()) return s;
   return OnCustomer(caller, request.meta(), request.customer_id(),
                     [&](const v1::Customer& customer, const Head& head) {
@@ -87,7 +87,7 @@ absl::StatusOr<v1::CustomerReply> CustomerCommands::UpdateCustomer(
 }
 
 absl::StatusOr<v1::CustomerReply> CustomerCommands::SaveContact(
-    const Caller& caller, const v1::SaveContactRequest& request) {
+    const server::Caller& caller, const v1::SaveContactRequest& request) {
   if (absl::Status s = ValidateContact("contact", request.contact()); !s.ok()) return s;
   v1::Contact contact = request.contact();
   const bool adding = contact.contact_id().empty();
@@ -99,7 +99,7 @@ absl::StatusOr<v1::CustomerReply> CustomerCommands::SaveContact(
 }
 
 absl::StatusOr<v1::CustomerReply> CustomerCommands::RemoveContact(
-    const Caller& caller, const v1::RemoveContactRequest& request) {
+    const server::Caller& caller, const v1::RemoveContactRequest& request) {
   if (absl::Status s = ValidateId("contact_id", request.contact_id(), true); !s.ok()) return s;
   return OnCustomer(caller, request.meta(), request.customer_id(),
                     [&](const v1::Customer& customer, const Head& head) {
@@ -108,7 +108,7 @@ absl::StatusOr<v1::CustomerReply> CustomerCommands::RemoveContact(
 }
 
 absl::StatusOr<v1::CustomerReply> CustomerCommands::SaveProperty(
-    const Caller& caller, const v1::SavePropertyRequest& request) {
+    const server::Caller& caller, const v1::SavePropertyRequest& request) {
   if (absl::Status s = ValidateProperty("property", request.property()); !s.ok()) return s;
   v1::Property property = request.property();
   const bool adding = property.property_id().empty();
@@ -121,7 +121,7 @@ absl::StatusOr<v1::CustomerReply> CustomerCommands::SaveProperty(
 }
 
 absl::StatusOr<v1::CustomerReply> CustomerCommands::RemoveProperty(
-    const Caller& caller, const v1::RemovePropertyRequest& request) {
+    const server::Caller& caller, const v1::RemovePropertyRequest& request) {
   if (absl::Status s = ValidateId("property_id", request.property_id(), true); !s.ok()) return s;
   return OnCustomer(caller, request.meta(), request.customer_id(),
                     [&](const v1::Customer& customer, const Head& head) {
@@ -130,7 +130,7 @@ absl::StatusOr<v1::CustomerReply> CustomerCommands::RemoveProperty(
 }
 
 absl::StatusOr<v1::Customer> CustomerCommands::GetCustomer(
-    const Caller& caller, const v1::GetCustomerRequest& request) const {
+    const server::Caller& caller, const v1::GetCustomerRequest& request) const {
   if (absl::Status s = ValidateId("customer_id", request.customer_id(), true); !s.ok()) return s;
   if (absl::Status s = options_.queries->WaitForPosition(caller, request.min_position()); !s.ok()) {
     return s;
@@ -145,7 +145,7 @@ absl::StatusOr<v1::Customer> CustomerCommands::GetCustomer(
 }
 
 absl::StatusOr<v1::ListCustomersResponse> CustomerCommands::ListCustomers(
-    const Caller& caller, const v1::ListCustomersRequest& request) const {
+    const server::Caller& caller, const v1::ListCustomersRequest& request) const {
   auto page_size = ValidatePageSize(request.page_size(), 50, 500);
   if (!page_size.ok()) return page_size.status();
   for (const auto& [field, value] :
@@ -182,7 +182,7 @@ absl::StatusOr<v1::ListCustomersResponse> CustomerCommands::ListCustomers(
 }
 
 absl::StatusOr<v1::CustomerRequestReply> CustomerCommands::SubmitRequest(
-    const Caller& caller, const v1::SubmitRequestRequest& request) {
+    const server::Caller& caller, const v1::SubmitRequestRequest& request) {
   if (absl::Status s = ValidateSubmitRequest(request); !s.ok()) return s;
   if (!request.customer_id().empty()) {
     auto customer =
@@ -204,7 +204,7 @@ absl::StatusOr<v1::CustomerRequestReply> CustomerCommands::SubmitRequest(
   record.set_preferred_window(request.preferred_window());
   auto outcome =
       options_.requests->Execute(options_.requests->Key(caller.tenant, record.request_id()),
-                                 CommandMetaOf(caller, request.meta()),
+                                 server::CommandMetaOf(caller, request.meta()),
                                  [&](const v1::CustomerRequest& state, const Head& head) {
                                    return DecideSubmitRequest(state, head, record);
                                  });
@@ -213,7 +213,7 @@ absl::StatusOr<v1::CustomerRequestReply> CustomerCommands::SubmitRequest(
 }
 
 absl::StatusOr<v1::ConvertRequestResponse> CustomerCommands::ConvertRequest(
-    const Caller& caller, const v1::ConvertRequestRequest& request) {
+    const server::Caller& caller, const v1::ConvertRequestRequest& request) {
   if (absl::Status s = ValidateMeta(request.meta(), /*key_required=*/true); !s.ok()) return s;
   if (absl::Status s = ValidateId("request_id", request.request_id(), true); !s.ok()) return s;
   const std::string& key = request.meta().idempotency_key();
@@ -261,8 +261,8 @@ absl::StatusOr<v1::ConvertRequestResponse> CustomerCommands::ConvertRequest(
   const std::string job_id = created->job().job_id();
   common::v1::CommandMeta meta = request.meta();
   auto outcome = options_.requests->Execute(
-      options_.requests->Key(caller.tenant, request.request_id()), CommandMetaOf(caller, meta),
-      [&](const v1::CustomerRequest& state, const Head& head) {
+      options_.requests->Key(caller.tenant, request.request_id()),
+      server::CommandMetaOf(caller, meta), [&](const v1::CustomerRequest& state, const Head& head) {
         return DecideConvertRequest(state, head, job_id, job.customer_id());
       });
   if (!outcome.ok()) return outcome.status();
@@ -273,7 +273,7 @@ absl::StatusOr<v1::ConvertRequestResponse> CustomerCommands::ConvertRequest(
 }
 
 absl::StatusOr<v1::CustomerRequestReply> CustomerCommands::DeclineRequest(
-    const Caller& caller, const v1::DeclineRequestRequest& request) {
+    const server::Caller& caller, const v1::DeclineRequestRequest& request) {
   if (absl::Status s = ValidateMeta(request.meta()); !s.ok()) return s;
   if (absl::Status s = ValidateId("request_id", request.request_id(), true); !s.ok()) return s;
   if (absl::Status s = ValidateText("reason", request.reason(), kMaxTextLength, true); !s.ok()) {
@@ -281,7 +281,7 @@ absl::StatusOr<v1::CustomerRequestReply> CustomerCommands::DeclineRequest(
   }
   auto outcome =
       options_.requests->Execute(options_.requests->Key(caller.tenant, request.request_id()),
-                                 CommandMetaOf(caller, request.meta()),
+                                 server::CommandMetaOf(caller, request.meta()),
                                  [&](const v1::CustomerRequest& state, const Head& head) {
                                    return DecideDeclineRequest(state, head, request.reason());
                                  });
@@ -290,7 +290,7 @@ absl::StatusOr<v1::CustomerRequestReply> CustomerCommands::DeclineRequest(
 }
 
 absl::StatusOr<v1::CustomerRequest> CustomerCommands::GetRequest(
-    const Caller& caller, const v1::GetRequestRequest& request) const {
+    const server::Caller& caller, const v1::GetRequestRequest& request) const {
   if (absl::Status s = ValidateId("request_id", request.request_id(), true); !s.ok()) return s;
   if (absl::Status s = options_.queries->WaitForPosition(caller, request.min_position()); !s.ok()) {
     return s;
@@ -306,7 +306,7 @@ absl::StatusOr<v1::CustomerRequest> CustomerCommands::GetRequest(
 }
 
 absl::StatusOr<v1::ListRequestsResponse> CustomerCommands::ListRequests(
-    const Caller& caller, const v1::ListRequestsRequest& request) const {
+    const server::Caller& caller, const v1::ListRequestsRequest& request) const {
   auto page_size = ValidatePageSize(request.page_size(), 50, 500);
   if (!page_size.ok()) return page_size.status();
   if (!v1::RequestStatus_IsValid(request.status())) {

@@ -2,14 +2,14 @@
 #include "customer_service.h"
 
 #include "jobledger/server/call_context.h"
-#include "respond.h"
+#include "jobledger/server/respond.h"
 
 namespace jobledger::job {
 
-#define JL_CUSTOMER_RPC(Method, Request, Reply)                                                  \
-  grpc::Status CustomerService::Method(Context* context, const Request* request, Reply* reply) { \
-    return Respond(customers_->Method(CallerOf(server::CallContext::Of(context)), *request),     \
-                   reply);                                                                       \
+#define JL_CUSTOMER_RPC(Method, Request, Reply)                                                   \
+  grpc::Status CustomerService::Method(Context* context, const Request* request, Reply* reply) {  \
+    return server::Respond(                                                                       \
+        customers_->Method(server::CallerOf(server::CallContext::Of(context)), *request), reply); \
   }
 
 JL_CUSTOMER_RPC(CreateCustomer, v1::CreateCustomerRequest, v1::CustomerReply)

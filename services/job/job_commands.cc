@@ -51,7 +51,7 @@ absl::Time JobCommands::OccurredAt(const common::v1::CommandMeta& meta) const {
   return options_.clock->Now();
 }
 
-absl::Status JobCommands::CheckVisible(const Caller& caller, const v1::Job& job) const {
+absl::Status JobCommands::CheckVisible(const server::Caller& caller, const v1::Job& job) const {
   if (caller.sees_everything() || job.created_by() == caller.user_id) return absl::OkStatus();
   // Assignments come from scheduling's events, which only the projection has.
   auto bytes = options_.projection->store()->Get(ListRowKey(caller.tenant, job.job_id()));
@@ -66,7 +66,7 @@ absl::Status JobCommands::CheckVisible(const Caller& caller, const v1::Job& job)
   return NotFound(job.job_id());
 }
 
-absl::StatusOr<v1::Job> JobCommands::ReadVisibleJob(const Caller& caller,
+absl::StatusOr<v1::Job> JobCommands::ReadVisibleJob(const server::Caller& caller,
                                                     const std::string& job_id) {
   if (absl::Status s = ValidateId("job_id", job_id, true); !s.ok()) return s;
   auto current = options_.jobs->Read(options_.jobs->Key(caller.tenant, job_id));
@@ -76,13 +76,13 @@ absl::StatusOr<v1::Job> JobCommands::ReadVisibleJob(const Caller& caller,
   return std::move(current->first);
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::OnJob(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::OnJob(const server::Caller& caller,
                                                 const common::v1::CommandMeta& meta,
                                                 const std::string& job_id, Decide decide) {
   if (absl::Status s = ValidateMeta(meta); !s.ok()) return s;
   if (absl::Status s = ValidateId("job_id", job_id, true); !s.ok()) return s;
   auto outcome = options_.jobs->Execute(
-      options_.jobs->Key(caller.tenant, job_id), CommandMetaOf(caller, meta),
+      options_.jobs->Key(caller.tenant, job_id), server::CommandMetaOf(caller, meta),
       [&](const v1::Job& job, const Head& head) -> absl::StatusOr<std::vector<JobEvent>> {
         if (head.version == 0) return NotFound(job_id);
         if (absl::Status s = CheckVisible(caller, job); !s.ok()) return s;
@@ -126,7 +126,7 @@ absl::StatusOr<int64_t> JobCommands::LastNumber(const std::string& tenant, Tenan
   return *highest;
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::CreateJob(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::CreateJob(const server::Caller& caller,
                                                     const v1::CreateJobRequest& request) {
   if (absl::Status s = ValidateCreateJob(request); !s.ok()) return s;
   auto customer =
@@ -172,7 +172,7 @@ absl::StatusOr<v1::JobReply> JobCommands::CreateJob(const Caller& caller,
                                *last + 1, [this] { return NewId(); });
     if (!initial.ok()) return initial.status();
     auto decided = options_.jobs->Prepare(
-        options_.jobs->Key(caller.tenant, job_id), CommandMetaOf(caller, request.meta()),
+        options_.jobs->Key(caller.tenant, job_id), server::CommandMetaOf(caller, request.meta()),
         [&](const v1::Job& state, const Head& head) {
           return DecideCreateJob(state, head, *initial, request.notes().empty() ? nullptr : &note);
         });
@@ -199,7 +199,7 @@ absl::StatusOr<v1::JobReply> JobCommands::CreateJob(const Caller& caller,
   return JobReplyOf(*outcome);
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::UpdateJob(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::UpdateJob(const server::Caller& caller,
                                                     const v1::UpdateJobRequest& request) {
   if (absl::Status s = ValidateUpdateJob(request); !s.ok()) return s;
   const auto& fields = request.update_fields();
@@ -217,7 +217,7 @@ absl::StatusOr<v1::JobReply> JobCommands::UpdateJob(const Caller& caller,
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::ChangeStatus(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::ChangeStatus(const server::Caller& caller,
                                                        const v1::ChangeJobStatusRequest& request,
                                                        v1::StatusChangeCause cause) {
   if (!v1::JobStatus_IsValid(request.status()) || request.status() == v1::JOB_STATUS_UNSPECIFIED) {
@@ -231,7 +231,7 @@ absl::StatusOr<v1::JobReply> JobCommands::ChangeStatus(const Caller& caller,
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::Reopen(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::Reopen(const server::Caller& caller,
                                                  const v1::ReopenJobRequest& request) {
   if (absl::Status s = ValidateText("reason", request.reason(), kMaxTextLength, false); !s.ok()) {
     return s;
@@ -261,7 +261,7 @@ absl::StatusOr<v1::JobReply> JobCommands::Reopen(const Caller& caller,
       });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::Duplicate(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::Duplicate(const server::Caller& caller,
                                                     const v1::DuplicateJobRequest& request) {
   if (absl::Status s = ValidateMeta(request.meta()); !s.ok()) return s;
   auto original = ReadVisibleJob(caller, request.job_id());
@@ -269,7 +269,7 @@ absl::StatusOr<v1::JobReply> JobCommands::Duplicate(const Caller& caller,
   return CreateJob(caller, DuplicateRequest(*original, request));
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::LinkRecall(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::LinkRecall(const server::Caller& caller,
                                                      const v1::LinkRecallRequest& request) {
   auto original = ReadVisibleJob(caller, request.original_job_id());
   if (!original.ok()) {
@@ -285,7 +285,7 @@ absl::StatusOr<v1::JobReply> JobCommands::LinkRecall(const Caller& caller,
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::AddLineItem(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::AddLineItem(const server::Caller& caller,
                                                       const v1::AddLineItemRequest& request) {
   if (absl::Status s = ValidateLineItem("line_item", request.line_item()); !s.ok()) return s;
   auto priced = PriceLineItem(request.line_item(), [this] { return NewId(); });
@@ -295,7 +295,7 @@ absl::StatusOr<v1::JobReply> JobCommands::AddLineItem(const Caller& caller,
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::UpdateLineItem(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::UpdateLineItem(const server::Caller& caller,
                                                          const v1::UpdateLineItemRequest& request) {
   if (absl::Status s = ValidateLineItem("line_item", request.line_item()); !s.ok()) return s;
   if (request.line_item().line_item_id().empty()) {
@@ -308,7 +308,7 @@ absl::StatusOr<v1::JobReply> JobCommands::UpdateLineItem(const Caller& caller,
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::AddExpense(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::AddExpense(const server::Caller& caller,
                                                      const v1::AddExpenseRequest& request) {
   if (absl::Status s = ValidateExpense("expense", request.expense()); !s.ok()) return s;
   v1::Expense expense = request.expense();
@@ -320,7 +320,7 @@ absl::StatusOr<v1::JobReply> JobCommands::AddExpense(const Caller& caller,
 }
 
 absl::StatusOr<v1::JobReply> JobCommands::AddEquipment(
-    const Caller& caller, const v1::AddInstalledEquipmentRequest& request) {
+    const server::Caller& caller, const v1::AddInstalledEquipmentRequest& request) {
   if (absl::Status s = ValidateEquipment("equipment", request.equipment()); !s.ok()) return s;
   v1::InstalledEquipment equipment = request.equipment();
   if (equipment.equipment_id().empty()) equipment.set_equipment_id(NewId());
@@ -329,7 +329,7 @@ absl::StatusOr<v1::JobReply> JobCommands::AddEquipment(
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::AddNote(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::AddNote(const server::Caller& caller,
                                                   const v1::AddNoteRequest& request) {
   if (absl::Status s = ValidateText("text", request.text(), kMaxTextLength, true); !s.ok()) {
     return s;
@@ -353,7 +353,7 @@ absl::StatusOr<v1::JobReply> JobCommands::AddNote(const Caller& caller,
 }
 
 absl::StatusOr<v1::JobReply> JobCommands::AddChecklistItem(
-    const Caller& caller, const v1::AddChecklistItemRequest& request) {
+    const server::Caller& caller, const v1::AddChecklistItemRequest& request) {
   if (absl::Status s = ValidateText("text", request.text(), kMaxNameLength, true); !s.ok()) {
     return s;
   }
@@ -368,7 +368,7 @@ absl::StatusOr<v1::JobReply> JobCommands::AddChecklistItem(
 }
 
 absl::StatusOr<v1::JobReply> JobCommands::SetChecklistItemDone(
-    const Caller& caller, const v1::SetChecklistItemDoneRequest& request) {
+    const server::Caller& caller, const v1::SetChecklistItemDoneRequest& request) {
   if (absl::Status s = ValidateId("item_id", request.item_id(), true); !s.ok()) return s;
   return OnJob(caller, request.meta(), request.job_id(), [&](const v1::Job& job, const Head& head) {
     return DecideSetChecklistItemDone(job, head, request.item_id(), request.done());
@@ -376,13 +376,13 @@ absl::StatusOr<v1::JobReply> JobCommands::SetChecklistItemDone(
 }
 
 absl::StatusOr<v1::JobReply> JobCommands::SetCompletionRequirements(
-    const Caller& caller, const v1::SetCompletionRequirementsRequest& request) {
+    const server::Caller& caller, const v1::SetCompletionRequirementsRequest& request) {
   return OnJob(caller, request.meta(), request.job_id(), [&](const v1::Job& job, const Head& head) {
     return DecideSetRequirements(job, head, request.requirements());
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::RemoveItem(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::RemoveItem(const server::Caller& caller,
                                                      const v1::RemoveJobItemRequest& request,
                                                      JobItemKind kind) {
   if (absl::Status s = ValidateId("item_id", request.item_id(), true); !s.ok()) return s;
@@ -391,7 +391,7 @@ absl::StatusOr<v1::JobReply> JobCommands::RemoveItem(const Caller& caller,
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::ClockIn(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::ClockIn(const server::Caller& caller,
                                                   const v1::ClockInRequest& request) {
   if (absl::Status s = ValidateId("entry_id", request.entry_id(), false); !s.ok()) return s;
   if (absl::Status s = ValidateText("employee_id", request.employee_id(), kMaxNameLength, false);
@@ -418,7 +418,7 @@ absl::StatusOr<v1::JobReply> JobCommands::ClockIn(const Caller& caller,
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::ClockOut(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::ClockOut(const server::Caller& caller,
                                                    const v1::ClockOutRequest& request) {
   if (absl::Status s = ValidateText("notes", request.notes(), kMaxTextLength, false); !s.ok()) {
     return s;
@@ -440,7 +440,7 @@ absl::StatusOr<v1::JobReply> JobCommands::ClockOut(const Caller& caller,
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::LogWork(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::LogWork(const server::Caller& caller,
                                                   const v1::LogWorkRequest& request) {
   v1::WorkEntry entry = request.entry();
   if (absl::Status s = ValidateWorkEntry("entry", entry); !s.ok()) return s;
@@ -456,7 +456,7 @@ absl::StatusOr<v1::JobReply> JobCommands::LogWork(const Caller& caller,
   });
 }
 
-absl::StatusOr<v1::JobReply> JobCommands::AddAttachment(const Caller& caller,
+absl::StatusOr<v1::JobReply> JobCommands::AddAttachment(const server::Caller& caller,
                                                         const common::v1::CommandMeta& meta,
                                                         const std::string& job_id,
                                                         const v1::Attachment& stored) {
@@ -479,7 +479,7 @@ void SetOutcome(const absl::Status& status, v1::ItemOutcome& outcome) {
 }  // namespace
 
 absl::StatusOr<v1::BulkChangeStatusResponse> JobCommands::BulkChangeStatus(
-    const Caller& caller, const v1::BulkChangeStatusRequest& request) {
+    const server::Caller& caller, const v1::BulkChangeStatusRequest& request) {
   if (request.job_ids().empty()) return absl::InvalidArgumentError("job_ids: required");
   if (request.job_ids_size() > kMaxBulkJobs) {
     return absl::InvalidArgumentError(absl::StrCat("job_ids: at most ", kMaxBulkJobs));
@@ -513,7 +513,7 @@ absl::StatusOr<v1::BulkChangeStatusResponse> JobCommands::BulkChangeStatus(
 }
 
 absl::StatusOr<v1::OfflineBatchResponse> JobCommands::ApplyOfflineBatch(
-    const Caller& caller, const v1::OfflineBatchRequest& request) {
+    const server::Caller& caller, const v1::OfflineBatchRequest& request) {
   if (absl::Status s = ValidateText("device_id", request.device_id(), 64, true); !s.ok()) return s;
   if (request.commands_size() > kMaxOfflineCommands) {
     return absl::InvalidArgumentError(absl::StrCat("commands: at most ", kMaxOfflineCommands));

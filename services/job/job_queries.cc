@@ -95,7 +95,8 @@ struct ListFilter {
   }
 };
 
-absl::StatusOr<ListFilter> FilterOf(const Caller& caller, const v1::ListJobsRequest& request) {
+absl::StatusOr<ListFilter> FilterOf(const server::Caller& caller,
+                                    const v1::ListJobsRequest& request) {
   ListFilter filter;
   for (int i = 0; i < request.statuses_size(); ++i) {
     const int status = request.statuses(i);
@@ -186,7 +187,7 @@ std::string ScanPrefixFor(const std::string& tenant, const ListFilter& filter, L
 
 }  // namespace
 
-absl::Status JobQueries::WaitForPosition(const Caller& caller,
+absl::Status JobQueries::WaitForPosition(const server::Caller& caller,
                                          const common::v1::LogPosition& position) const {
   if (position.topic().empty()) return absl::OkStatus();
   if (position.offset() < 0 || position.partition() < 0) {
@@ -203,7 +204,7 @@ absl::Status JobQueries::WaitForPosition(const Caller& caller,
   return waited;
 }
 
-absl::StatusOr<v1::JobView> JobQueries::GetJob(const Caller& caller,
+absl::StatusOr<v1::JobView> JobQueries::GetJob(const server::Caller& caller,
                                                const v1::GetJobRequest& request) const {
   if (absl::Status s = WaitForPosition(caller, request.min_position()); !s.ok()) return s;
   auto job = options_.commands->ReadVisibleJob(caller, request.job_id());
@@ -257,7 +258,7 @@ absl::StatusOr<v1::JobView> JobQueries::GetJob(const Caller& caller,
 }
 
 absl::StatusOr<v1::ListJobsResponse> JobQueries::ListJobs(
-    const Caller& caller, const v1::ListJobsRequest& request) const {
+    const server::Caller& caller, const v1::ListJobsRequest& request) const {
   auto page_size = ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) return page_size.status();
   auto filter = FilterOf(caller, request);
@@ -345,7 +346,7 @@ absl::StatusOr<v1::ListJobsResponse> JobQueries::ListJobs(
 }
 
 absl::StatusOr<v1::GetJobHistoryResponse> JobQueries::GetHistory(
-    const Caller& caller, const v1::GetJobHistoryRequest& request) const {
+    const server::Caller& caller, const v1::GetJobHistoryRequest& request) const {
   auto page_size = ValidatePageSize(request.page_size(), 100, 1000);
   if (!page_size.ok()) return page_size.status();
   auto job = options_.commands->ReadVisibleJob(caller, request.job_id());

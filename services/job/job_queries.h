@@ -3,11 +3,11 @@
 #pragma once
 
 #include "absl/status/statusor.h"
-#include "caller.h"
 #include "job_commands.h"
 #include "jobledger/eventlog/event_log.h"
 #include "jobledger/job/v1/job_service.pb.h"
 #include "jobledger/projection/runner.h"
+#include "jobledger/server/caller.h"
 
 namespace jobledger::job {
 
@@ -27,14 +27,16 @@ class JobQueries {
  public:
   explicit JobQueries(JobQueriesOptions options) : options_(std::move(options)) {}
 
-  absl::StatusOr<v1::JobView> GetJob(const Caller& caller, const v1::GetJobRequest& request) const;
-  absl::StatusOr<v1::ListJobsResponse> ListJobs(const Caller& caller,
+  absl::StatusOr<v1::JobView> GetJob(const server::Caller& caller,
+                                     const v1::GetJobRequest& request) const;
+  absl::StatusOr<v1::ListJobsResponse> ListJobs(const server::Caller& caller,
                                                 const v1::ListJobsRequest& request) const;
   absl::StatusOr<v1::GetJobHistoryResponse> GetHistory(
-      const Caller& caller, const v1::GetJobHistoryRequest& request) const;
+      const server::Caller& caller, const v1::GetJobHistoryRequest& request) const;
 
   // Waits, bounded, until the projection has applied `position` (read-your-writes).
-  absl::Status WaitForPosition(const Caller& caller, const common::v1::LogPosition& position) const;
+  absl::Status WaitForPosition(const server::Caller& caller,
+                               const common::v1::LogPosition& position) const;
 
  private:
   JobQueriesOptions options_;

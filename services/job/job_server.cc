@@ -14,12 +14,13 @@
 #include "job_commands.h"
 #include "job_queries.h"
 #include "job_service.h"
+#include "jobledger/aggregate/projected_state.h"
 #include "jobledger/blobstore/content_store.h"
 #include "jobledger/common/uuid.h"
 #include "jobledger/projection/runner.h"
 #include "jobledger/server/log.h"
 #include "projections/job_projection.h"
-#include "projections/state_sources.h"
+#include "projections/job_tables.h"
 #include "prometheus/registry.h"
 
 namespace jobledger::job {
@@ -106,9 +107,9 @@ struct JobServer::Parts {
   UuidV7Generator ids;
   JobProjection projection;
   std::unique_ptr<projection::ProjectionRunner> runner;
-  std::unique_ptr<RowStateSource<v1::JobRow, v1::Job>> job_source;
-  std::unique_ptr<RowStateSource<v1::CustomerRow, v1::Customer>> customer_source;
-  std::unique_ptr<RowStateSource<v1::RequestRow, v1::CustomerRequest>> request_source;
+  std::unique_ptr<aggregate::RowStateSource<v1::JobRow, v1::Job>> job_source;
+  std::unique_ptr<aggregate::RowStateSource<v1::CustomerRow, v1::Customer>> customer_source;
+  std::unique_ptr<aggregate::RowStateSource<v1::RequestRow, v1::CustomerRequest>> request_source;
   std::unique_ptr<JobWriter> job_writer;
   std::unique_ptr<CustomerWriter> customer_writer;
   std::unique_ptr<RequestWriter> request_writer;
@@ -152,15 +153,16 @@ absl::StatusOr<std::unique_ptr<JobServer>> JobServer::Start(JobServerOptions opt
   if (!runner.ok()) return runner.status();
   p.runner = *std::move(runner);
 
-  p.job_source = std::make_unique<RowStateSource<v1::JobRow, v1::Job>>(
-      p.runner.get(), &JobTable(),
+  p.job_source = std::make_unique<aggregate::RowStateSource<v1::JobRow, v1::Job>>(
+      p.runner.get(), &JobTable(), PrimaryKey,
       [](const v1::JobRow& row) -> const v1::Job& { return row.job(); });
-  p.customer_source = std::make_unique<RowStateSource<v1::CustomerRow, v1::Customer>>(
-      p.runner.get(), &CustomerTable(),
+  p.customer_source = std::make_unique<aggregate::RowStateSource<v1::CustomerRow, v1::Customer>>(
+      p.runner.get(), &CustomerTable(), PrimaryKey,
       [](const v1::CustomerRow& row) -> const v1::Customer& { return row.customer(); });
-  p.request_source = std::make_unique<RowStateSource<v1::RequestRow, v1::CustomerRequest>>(
-      p.runner.get(), &RequestTable(),
-      [](const v1::RequestRow& row) -> const v1::CustomerRequest& { return row.request(); });
+  p.request_source =
+      std::make_unique<aggregate::RowStateSource<v1::RequestRow, v1::CustomerRequest>>(
+          p.runner.get(), &RequestTable(), PrimaryKey,
+          [](const v1::RequestRow& row) -> const v1::CustomerRequest& { return row.request(); });
 
   aggregate::WriterOptions writer_options;
   writer_options.log = p.options.log;

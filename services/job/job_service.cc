@@ -5,7 +5,7 @@
 #include "domain/validate.h"
 #include "google/protobuf/util/time_util.h"
 #include "jobledger/server/call_context.h"
-#include "respond.h"
+#include "jobledger/server/respond.h"
 
 namespace jobledger::job {
 namespace {
@@ -13,8 +13,8 @@ namespace {
 constexpr size_t kMaxChunkBytes = 1 << 20;
 constexpr size_t kDownloadChunkBytes = 256 << 10;
 
-Caller CallerFor(const grpc::ServerContext* context) {
-  return CallerOf(server::CallContext::Of(context));
+server::Caller CallerFor(const grpc::ServerContext* context) {
+  return server::CallerOf(server::CallContext::Of(context));
 }
 
 absl::Status ValidateUploadMetadata(const v1::UploadAttachmentChunk::Metadata& metadata,
@@ -70,7 +70,7 @@ grpc::Status SendAttachment(const blobstore::ContentStore& store, const std::str
 
 #define JL_JOB_RPC(Method, Request, Call)                                                          \
   grpc::Status JobService::Method(Context* context, const Request* request, v1::JobReply* reply) { \
-    return Respond(commands_->Call, reply);                                                        \
+    return server::Respond(commands_->Call, reply);                                                \
   }
 
 JL_JOB_RPC(CreateJob, v1::CreateJobRequest, CreateJob(CallerFor(context), *request))
@@ -115,33 +115,33 @@ JL_JOB_RPC(RemoveAttachment, v1::RemoveJobItemRequest,
 grpc::Status JobService::BulkChangeStatus(Context* context,
                                           const v1::BulkChangeStatusRequest* request,
                                           v1::BulkChangeStatusResponse* reply) {
-  return Respond(commands_->BulkChangeStatus(CallerFor(context), *request), reply);
+  return server::Respond(commands_->BulkChangeStatus(CallerFor(context), *request), reply);
 }
 
 grpc::Status JobService::ApplyOfflineBatch(Context* context, const v1::OfflineBatchRequest* request,
                                            v1::OfflineBatchResponse* reply) {
-  return Respond(commands_->ApplyOfflineBatch(CallerFor(context), *request), reply);
+  return server::Respond(commands_->ApplyOfflineBatch(CallerFor(context), *request), reply);
 }
 
 grpc::Status JobService::GetJob(Context* context, const v1::GetJobRequest* request,
                                 v1::JobView* reply) {
-  return Respond(queries_->GetJob(CallerFor(context), *request), reply);
+  return server::Respond(queries_->GetJob(CallerFor(context), *request), reply);
 }
 
 grpc::Status JobService::ListJobs(Context* context, const v1::ListJobsRequest* request,
                                   v1::ListJobsResponse* reply) {
-  return Respond(queries_->ListJobs(CallerFor(context), *request), reply);
+  return server::Respond(queries_->ListJobs(CallerFor(context), *request), reply);
 }
 
 grpc::Status JobService::GetJobHistory(Context* context, const v1::GetJobHistoryRequest* request,
                                        v1::GetJobHistoryResponse* reply) {
-  return Respond(queries_->GetHistory(CallerFor(context), *request), reply);
+  return server::Respond(queries_->GetHistory(CallerFor(context), *request), reply);
 }
 
 grpc::Status JobService::UploadAttachment(Context* context,
                                           grpc::ServerReader<v1::UploadAttachmentChunk>* reader,
                                           v1::JobReply* reply) {
-  const Caller caller = CallerFor(context);
+  const server::Caller caller = CallerFor(context);
   v1::UploadAttachmentChunk chunk;
   if (!reader->Read(&chunk) || !chunk.has_metadata()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -185,14 +185,14 @@ grpc::Status JobService::UploadAttachment(Context* context,
   attachment.set_size_bytes(stored->size_bytes);
   attachment.set_sha256(stored->sha256);
   attachment.set_uploaded_by(caller.user_id);
-  return Respond(commands_->AddAttachment(caller, metadata.meta(), metadata.job_id(), attachment),
-                 reply);
+  return server::Respond(
+      commands_->AddAttachment(caller, metadata.meta(), metadata.job_id(), attachment), reply);
 }
 
 grpc::Status JobService::DownloadAttachment(Context* context,
                                             const v1::DownloadAttachmentRequest* request,
                                             grpc::ServerWriter<v1::AttachmentChunk>* writer) {
-  const Caller caller = CallerFor(context);
+  const server::Caller caller = CallerFor(context);
   if (absl::Status s = ValidateId("attachment_id", request->attachment_id(), true); !s.ok()) {
     return server::ToGrpcStatus(s);
   }
@@ -210,7 +210,7 @@ grpc::Status JobService::DownloadAttachment(Context* context,
 grpc::Status JobService::DownloadAllAttachments(Context* context,
                                                 const v1::DownloadAllAttachmentsRequest* request,
                                                 grpc::ServerWriter<v1::AttachmentChunk>* writer) {
-  const Caller caller = CallerFor(context);
+  const server::Caller caller = CallerFor(context);
   auto job = commands_->ReadVisibleJob(caller, request->job_id());
   if (!job.ok()) return server::ToGrpcStatus(job.status());
   for (const v1::Attachment& attachment : job->attachments()) {

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "domain/repeated.h"
+#include "jobledger/aggregate/repeated.h"
 #include "google/protobuf/util/message_differencer.h"
 
 namespace jobledger::job {

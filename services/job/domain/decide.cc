@@ -8,7 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "domain/evolve.h"
 #include "domain/lifecycle.h"
-#include "domain/repeated.h"
+#include "jobledger/aggregate/repeated.h"
 #include "domain/validate.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"

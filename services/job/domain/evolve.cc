@@ -4,8 +4,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "domain/overloaded.h"
-#include "domain/repeated.h"
+#include "jobledger/aggregate/overloaded.h"
+#include "jobledger/aggregate/repeated.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 

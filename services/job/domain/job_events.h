@@ -3,8 +3,7 @@
 
 #include <variant>
 
-#include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
+#include "jobledger/aggregate/event_variant.h"
 #include "jobledger/job/v1/events.pb.h"
 
 namespace jobledger::job {
@@ -24,17 +23,5 @@ using CustomerEvent = std::variant<v1::CustomerCreated, v1::CustomerDetailsChang
 
 using RequestEvent = std::variant<v1::CustomerRequestReceived, v1::CustomerRequestConverted,
                                   v1::CustomerRequestDeclined>;
-
-// Parses a payload of the full proto type name `type` into the matching alternative.
-// NOT_FOUND for a type that is not one of the variant's; DATA_LOSS for bytes that do not parse.
-template <typename Variant>
-absl::StatusOr<Variant> DecodeEventAs(absl::string_view type, absl::string_view payload);
-
-extern template absl::StatusOr<JobEvent> DecodeEventAs<JobEvent>(absl::string_view,
-                                                                 absl::string_view);
-extern template absl::StatusOr<CustomerEvent> DecodeEventAs<CustomerEvent>(absl::string_view,
-                                                                           absl::string_view);
-extern template absl::StatusOr<RequestEvent> DecodeEventAs<RequestEvent>(absl::string_view,
-                                                                         absl::string_view);
 
 }  // namespace jobledger::job

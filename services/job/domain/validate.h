@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "jobledger/common/field_checks.h"
 #include "jobledger/common/v1/common.pb.h"
 #include "jobledger/job/v1/job_service.pb.h"
 
@@ -12,15 +13,9 @@ namespace jobledger::job {
 
 inline constexpr size_t kMaxNameLength = 200;
 inline constexpr size_t kMaxTextLength = 10'000;
-inline constexpr size_t kMaxIdempotencyKeyLength = 128;
 inline constexpr int kMaxBulkJobs = 500;
 inline constexpr int kMaxOfflineCommands = 1000;
 
-// A canonical UUID; `required` refuses an empty value.
-absl::Status ValidateId(absl::string_view field, absl::string_view value, bool required);
-// A page size: 0 means `default_size`; otherwise 1..max_size (INVALID_ARGUMENT naming page_size).
-absl::StatusOr<int> ValidatePageSize(int32_t requested, int default_size, int max_size);
-absl::Status ValidateMeta(const common::v1::CommandMeta& meta, bool key_required = false);
 absl::Status ValidateMoney(absl::string_view field, const common::v1::Money& money);
 
 absl::Status ValidateCustomer(const v1::CreateCustomerRequest& request);
@@ -36,9 +31,5 @@ absl::Status ValidateExpense(absl::string_view field, const v1::Expense& expense
 absl::Status ValidateEquipment(absl::string_view field, const v1::InstalledEquipment& equipment);
 absl::Status ValidateWorkEntry(absl::string_view field, const v1::WorkEntry& entry);
 absl::Status ValidateGeoPoint(absl::string_view field, const v1::GeoPoint& point);
-// Empty or only whitespace.
-bool IsBlank(absl::string_view text);
-absl::Status ValidateText(absl::string_view field, absl::string_view text, size_t max_length,
-                          bool required);
 
 }  // namespace jobledger::job

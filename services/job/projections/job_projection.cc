@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "domain/evolve.h"
 #include "domain/job_events.h"
+#include "jobledger/aggregate/projected_state.h"
 #include "jobledger/common/money.h"
 #include "jobledger/scheduling/v1/events.pb.h"
 #include "projections/job_tables.h"
@@ -15,38 +16,8 @@ namespace jobledger::job {
 namespace {
 
 using events::v1::Envelope;
+using aggregate::CheckChain;
 using projection::StateWriter;
-
-// Every event of our own aggregates must continue its chain: the projection refuses (and
-// dead-letters) one that does not, rather than build state on a broken history.
-absl::Status CheckChain(const Envelope& envelope, int64_t version, const std::string& last_hash) {
-  if (envelope.sequence() != version + 1) {
-    return absl::DataLossError(absl::StrCat(envelope.aggregate_type(), " ", envelope.aggregate_id(),
-                                            ": sequence ", envelope.sequence(), " after ",
-                                            version));
-  }
-  if (envelope.previous_hash() != last_hash) {
-    return absl::DataLossError(absl::StrCat(envelope.aggregate_type(), " ", envelope.aggregate_id(),
-                                            ": sequence ", envelope.sequence(),
-                                            " does not link to the previous"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RecordCommand(const Envelope& envelope, const projection::EventPosition& position,
-                           StateWriter& state) {
-  if (envelope.idempotency_key().empty()) return absl::OkStatus();
-  v1::CommandRow command;
-  command.set_aggregate_type(envelope.aggregate_type());
-  command.set_aggregate_id(envelope.aggregate_id());
-  command.set_version(envelope.sequence());
-  command.mutable_position()->set_topic(position.topic);
-  command.mutable_position()->set_partition(position.partition);
-  command.mutable_position()->set_offset(position.offset);
-  state.Put(CommandKey(envelope.tenant(), envelope.idempotency_key()),
-            projection::DeterministicBytes(command));
-  return absl::OkStatus();
-}
 
 void AddLink(StateWriter& state, const std::string& key) { state.Put(key, ""); }
 
@@ -406,7 +377,8 @@ absl::Status JobProjection::Apply(const events::v1::Event& event,
         absl::StrCat("unknown aggregate type on the job topic: ", envelope.aggregate_type()));
   }
   if (!applied.ok()) return applied;
-  return RecordCommand(envelope, position, state);
+  aggregate::RecordCommand(envelope, position, state);
+  return absl::OkStatus();
 }
 
 }  // namespace jobledger::job

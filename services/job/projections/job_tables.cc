@@ -81,9 +81,6 @@ const Table<v1::RequestRow>& RequestTable() {
   return *table;
 }
 
-std::string CommandKey(absl::string_view tenant, absl::string_view idempotency_key) {
-  return Tenant("cmd", tenant).String(idempotency_key).key();
-}
 std::string JobNumberKey(absl::string_view tenant) { return Tenant("num", tenant).key(); }
 
 std::string SubjobKey(absl::string_view tenant, absl::string_view parent_id,

@@ -22,9 +22,6 @@ const projection::Table<v1::CustomerRow>& CustomerTable();
 const projection::Table<v1::RequestRow>& RequestTable();
 std::string PrimaryKey(absl::string_view tenant, absl::string_view id);
 
-// Commands with idempotency keys.
-std::string CommandKey(absl::string_view tenant, absl::string_view idempotency_key);
-
 // The highest job number given in a tenant (0 for none).
 std::string JobNumberKey(absl::string_view tenant);
 

@@ -32,7 +32,7 @@ class FakeInvoices final : public InvoiceLookup {
     absl::MutexLock lock(&mu_);
     numbers_ = std::move(numbers);
   }
-  absl::StatusOr<std::vector<std::string>> UnvoidedInvoices(const Caller&,
+  absl::StatusOr<std::vector<std::string>> UnvoidedInvoices(const server::Caller&,
                                                             const std::string&) override {
     absl::MutexLock lock(&mu_);
     return numbers_;

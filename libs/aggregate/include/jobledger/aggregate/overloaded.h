@@ -1,7 +1,7 @@
 // The overload-set helper for std::visit over event variants.
 #pragma once
 
-namespace jobledger::job {
+namespace jobledger {
 
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -10,4 +10,4 @@ struct Overloaded : Ts... {
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
-}  // namespace jobledger::job
+}  // namespace jobledger

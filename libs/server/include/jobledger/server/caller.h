@@ -1,4 +1,4 @@
-// Who is calling, as the job service's commands and queries need it: tenant, user, role, and
+// Who is calling, as services' commands and queries need it: tenant, user, role, and
 // what their events carry. Built from the RPC's CallContext; tests build it directly.
 #pragma once
 
@@ -12,10 +12,8 @@
 #include "jobledger/events/v1/envelope.pb.h"
 
 namespace jobledger::server {
-class CallContext;
-}  // namespace jobledger::server
 
-namespace jobledger::job {
+class CallContext;
 
 struct Caller {
   std::string tenant;
@@ -36,4 +34,4 @@ Caller CallerOf(const server::CallContext& call);
 // The writer's command metadata from the caller and the request's CommandMeta.
 aggregate::CommandMeta CommandMetaOf(const Caller& caller, const common::v1::CommandMeta& meta);
 
-}  // namespace jobledger::job
+}  // namespace jobledger::server

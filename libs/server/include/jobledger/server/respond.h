@@ -6,7 +6,7 @@
 #include "absl/status/statusor.h"
 #include "jobledger/server/status.h"
 
-namespace jobledger::job {
+namespace jobledger::server {
 
 template <typename Reply>
 grpc::Status Respond(absl::StatusOr<Reply> result, Reply* reply) {
@@ -15,4 +15,4 @@ grpc::Status Respond(absl::StatusOr<Reply> result, Reply* reply) {
   return grpc::Status::OK;
 }
 
-}  // namespace jobledger::job
+}  // namespace jobledger::server

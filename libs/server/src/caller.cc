@@ -1,10 +1,10 @@
 // Caller from the chassis' CallContext.
-#include "caller.h"
+#include "jobledger/server/caller.h"
 
 #include "google/protobuf/util/time_util.h"
 #include "jobledger/server/call_context.h"
 
-namespace jobledger::job {
+namespace jobledger::server {
 
 Caller CallerOf(const server::CallContext& call) {
   Caller caller;
@@ -31,4 +31,4 @@ aggregate::CommandMeta CommandMetaOf(const Caller& caller, const common::v1::Com
   return result;
 }
 
-}  // namespace jobledger::job
+}  // namespace jobledger::server

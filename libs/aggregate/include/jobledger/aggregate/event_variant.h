@@ -1,14 +1,18 @@
-// Payload bytes → event variant, by the envelope's type name.
-#include "domain/job_events.h"
+// An aggregate's events as one std::variant of their messages: decoding a payload by the
+// envelope's type name into the matching alternative.
+#pragma once
 
 #include <string>
 #include <utility>
+#include <variant>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
-namespace jobledger::job {
-namespace {
+namespace jobledger {
 
+namespace internal_event_variant {
 template <typename Variant, size_t I = 0>
 absl::StatusOr<Variant> DecodeAlternative(absl::string_view type, absl::string_view payload) {
   if constexpr (I == std::variant_size_v<Variant>) {
@@ -25,18 +29,13 @@ absl::StatusOr<Variant> DecodeAlternative(absl::string_view type, absl::string_v
     return Variant(std::move(message));
   }
 }
+}  // namespace internal_event_variant
 
-}  // namespace
-
+// Parses a payload of the full proto type name `type` into the matching alternative.
+// NOT_FOUND for a type that is not one of the variant's; DATA_LOSS for bytes that do not parse.
 template <typename Variant>
 absl::StatusOr<Variant> DecodeEventAs(absl::string_view type, absl::string_view payload) {
-  return DecodeAlternative<Variant>(type, payload);
+  return internal_event_variant::DecodeAlternative<Variant>(type, payload);
 }
 
-template absl::StatusOr<JobEvent> DecodeEventAs<JobEvent>(absl::string_view, absl::string_view);
-template absl::StatusOr<CustomerEvent> DecodeEventAs<CustomerEvent>(absl::string_view,
-                                                                    absl::string_view);
-template absl::StatusOr<RequestEvent> DecodeEventAs<RequestEvent>(absl::string_view,
-                                                                  absl::string_view);
-
-}  // namespace jobledger::job
+}  // namespace jobledger

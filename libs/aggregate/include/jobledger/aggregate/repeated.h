@@ -7,7 +7,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/repeated_ptr_field.h"
 
-namespace jobledger::job {
+namespace jobledger {
 
 // The entry whose `id_of(entry)` equals `id`, or nullptr.
 template <typename T, typename IdOf>
@@ -57,4 +57,4 @@ inline void SortUnique(google::protobuf::RepeatedPtrField<std::string>& values) 
   values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
-}  // namespace jobledger::job
+}  // namespace jobledger

@@ -1,0 +1,75 @@
+// Aggregates kept in a service's projection: the chain check every applied event passes, the
+// idempotency records of commands, and the projection as a command writer's StateSource.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "jobledger/aggregate/state_source.h"
+#include "jobledger/events/v1/envelope.pb.h"
+#include "jobledger/projection/runner.h"
+#include "jobledger/projection/state.h"
+#include "jobledger/projection/table.h"
+
+namespace jobledger::aggregate {
+
+// An event of an aggregate must continue its chain (next sequence, previous hash = the stored
+// head): DATA_LOSS otherwise, so the projection dead-letters it rather than build on a broken
+// history.
+absl::Status CheckChain(const events::v1::Envelope& envelope, int64_t version,
+                        absl::string_view last_hash);
+
+// Where a command with an idempotency key is recorded: (tenant, key).
+std::string CommandRecordKey(absl::string_view tenant, absl::string_view idempotency_key);
+
+// Records the event's command when it carries an idempotency key (a later event of the same
+// command overwrites it: the record names the command's last event).
+void RecordCommand(const events::v1::Envelope& envelope, const projection::EventPosition& position,
+                   projection::StateWriter& state);
+
+absl::StatusOr<std::optional<CommandRecord>> FindRecordedCommand(
+    const projection::StateReader& state, absl::string_view tenant,
+    absl::string_view idempotency_key);
+
+// `State` is what the writer decides on (e.g. job::v1::Job); `Row` how the projection stores it
+// with its chain head in a `last_hash` field. Rows are found by `key(tenant, id)`.
+template <typename Row, typename State>
+class RowStateSource final : public StateSource<State> {
+ public:
+  using StateOf = std::function<const State&(const Row&)>;
+  using KeyOf = std::function<std::string(absl::string_view tenant, absl::string_view id)>;
+  RowStateSource(const projection::ProjectionRunner* runner, const projection::Table<Row>* table,
+                 KeyOf key_of, StateOf state_of)
+      : runner_(runner),
+        table_(table),
+        key_of_(std::move(key_of)),
+        state_of_(std::move(state_of)) {}
+
+  absl::StatusOr<Head> Load(const AggregateKey& key, State& state) const override {
+    auto row = table_->Get(*runner_->store(), key_of_(key.tenant, key.id));
+    if (!row.ok()) return row.status();
+    if (!row->has_value()) return Head{};
+    state = state_of_(**row);
+    return Head{state.version(), (*row)->last_hash()};
+  }
+  absl::StatusOr<std::optional<CommandRecord>> FindCommand(
+      absl::string_view tenant, absl::string_view idempotency_key) const override {
+    return FindRecordedCommand(*runner_->store(), tenant, idempotency_key);
+  }
+  absl::Status WaitFor(const LogPosition& position, absl::Time deadline) const override {
+    return runner_->WaitFor(position, deadline);
+  }
+  bool caught_up() const override { return runner_->caught_up(); }
+
+ private:
+  const projection::ProjectionRunner* runner_;
+  const projection::Table<Row>* table_;
+  KeyOf key_of_;
+  StateOf state_of_;
+};
+
+}  // namespace jobledger::aggregate
