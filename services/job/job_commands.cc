@@ -23,19 +23,6 @@ absl::Status NotFound(absl::string_view job_id) {
 
 }  // namespace
 
-void FillCommandResult(const std::string& aggregate_id, int64_t version,
-                       const std::optional<aggregate::LogPosition>& position, bool replayed,
-                       common::v1::CommandResult* result) {
-  result->set_aggregate_id(aggregate_id);
-  result->set_version(version);
-  result->set_replayed(replayed);
-  if (position.has_value()) {
-    result->mutable_position()->set_topic(position->topic);
-    result->mutable_position()->set_partition(position->partition);
-    result->mutable_position()->set_offset(position->offset);
-  }
-}
-
 v1::JobReply JobReplyOf(const aggregate::Outcome<v1::Job>& outcome) {
   v1::JobReply reply;
   FillCommandResult(outcome.state.job_id(), outcome.version, outcome.position, outcome.replayed,

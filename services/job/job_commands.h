@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "domain/decide.h"
 #include "domain/job_events.h"
+#include "jobledger/aggregate/command_result.h"
 #include "jobledger/aggregate/command_writer.h"
 #include "jobledger/common/clock.h"
 #include "jobledger/common/uuid.h"
@@ -23,6 +24,8 @@
 #include "jobledger/server/caller.h"
 
 namespace jobledger::job {
+
+using aggregate::FillCommandResult;
 
 using JobWriter = aggregate::CommandWriter<v1::Job, JobEvent>;
 using CustomerWriter = aggregate::CommandWriter<v1::Customer, CustomerEvent>;
@@ -142,8 +145,5 @@ class JobCommands {
 
 // A command's reply from the writer's outcome.
 v1::JobReply JobReplyOf(const aggregate::Outcome<v1::Job>& outcome);
-void FillCommandResult(const std::string& aggregate_id, int64_t version,
-                       const std::optional<aggregate::LogPosition>& position, bool replayed,
-                       common::v1::CommandResult* result);
 
 }  // namespace jobledger::job

@@ -19,6 +19,7 @@
 #include "jobledger/common/uuid.h"
 #include "jobledger/projection/runner.h"
 #include "jobledger/server/log.h"
+#include "jobledger/server/wait_for_topics.h"
 #include "projections/job_projection.h"
 #include "projections/job_tables.h"
 #include "prometheus/registry.h"
@@ -78,28 +79,6 @@ void AllowMethods(auth::MethodRoles& roles) {
   }
 }
 
-absl::Status WaitForTopics(eventlog::EventLog& log, const std::vector<std::string>& topics,
-                           absl::Duration wait) {
-  const absl::Time deadline = absl::Now() + wait;
-  absl::Time next_log = absl::Now();
-  while (true) {
-    std::string missing;
-    for (const std::string& topic : topics) {
-      if (!log.PartitionCount(topic).ok()) missing = topic;
-    }
-    if (missing.empty()) return absl::OkStatus();
-    if (absl::Now() >= deadline) {
-      return absl::UnavailableError(absl::StrCat("topic ", missing, " does not exist"));
-    }
-    if (absl::Now() >= next_log) {
-      Log(Level::kInfo, "waiting for a topic to be created by its owning service",
-          {{"topic", missing}});
-      next_log = absl::Now() + absl::Seconds(5);
-    }
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-}
-
 }  // namespace
 
 struct JobServer::Parts {
@@ -137,7 +116,8 @@ absl::StatusOr<std::unique_ptr<JobServer>> JobServer::Start(JobServerOptions opt
   }
   auto parts = std::make_unique<Parts>(std::move(options));
   Parts& p = *parts;
-  if (absl::Status s = WaitForTopics(*p.options.log, p.projection.topics(), p.options.topic_wait);
+  if (absl::Status s =
+          server::WaitForTopics(*p.options.log, p.projection.topics(), p.options.topic_wait);
       !s.ok()) {
     return s;
   }

@@ -313,6 +313,11 @@ absl::StatusOr<bool> ProjectionRunner::Step(Target& target, bool live, absl::Dur
     target.pending.next_offsets[partition] = next_offset;
   }
   target.pending.dead_letters += applied.dead_letters;
+  if (!applied.retry_later.ok()) {
+    // Keep what was applied before the event that must wait; read again from there.
+    JL_RETURN_IF_ERROR(CommitOpen(target, live));
+    return applied.retry_later;
+  }
   target.pending_events += static_cast<int64_t>(target.records.size());
   // The serving store commits every poll (its readers wait for it); a rebuild gathers polls
   // until its transaction is large or it has caught up with the log.

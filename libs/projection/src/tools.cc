@@ -74,7 +74,8 @@ absl::StatusOr<int64_t> ApplyUntil(const Projection& projection, eventlog::Event
                                                 " ends at offset ", offset, ", before ", end));
       }
       if (transaction == nullptr) transaction = store.Begin();
-      applier.Apply(projection, records, *transaction);
+      const internal::AppliedBatch applied = applier.Apply(projection, records, *transaction);
+      if (!applied.retry_later.ok()) return applied.retry_later;
       if (transaction->ApproximateBytes() >= kBatchBytes) {
         JL_RETURN_IF_ERROR(store.Commit(*transaction));
         transaction.reset();

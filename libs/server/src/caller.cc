@@ -1,6 +1,7 @@
 // Caller from the chassis' CallContext.
 #include "jobledger/server/caller.h"
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "jobledger/server/call_context.h"
 
@@ -15,6 +16,18 @@ Caller CallerOf(const server::CallContext& call) {
   caller.traceparent = call.traceparent();
   caller.deadline = call.deadline();
   caller.call = &call;
+  return caller;
+}
+
+Caller ServiceCaller(absl::string_view service_name, std::string tenant, std::string traceparent) {
+  Caller caller;
+  caller.tenant = std::move(tenant);
+  caller.user_id = absl::StrCat("service:", service_name);
+  caller.role = auth::Role::kService;
+  caller.actor.set_user_id(caller.user_id);
+  caller.actor.set_role("service");
+  caller.actor.set_name(std::string(service_name));
+  caller.traceparent = std::move(traceparent);
   return caller;
 }
 

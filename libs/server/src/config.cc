@@ -157,6 +157,10 @@ void AddServerFlags(CLI::App& app, ServerFlags& flags) {
   app.add_option("--jwt-rs256-public-key-file", flags.jwt_rs256_public_key_file,
                  "PEM RSA public key that verifies RS256 tokens (production)")
       ->envname("JOBLEDGER_JWT_RS256_PUBLIC_KEY_FILE");
+  app.add_option("--service-signing-key-file", flags.service_signing_key_file,
+                 "PEM RSA private key for this service's own RS256 tokens (calls it makes on no "
+                 "caller's behalf); its public key must verify in the called services")
+      ->envname("JOBLEDGER_SERVICE_SIGNING_KEY_FILE");
   app.add_option("--jwt-leeway", flags.jwt_leeway, "Clock skew tolerated on token exp and nbf")
       ->envname("JOBLEDGER_JWT_LEEWAY")
       ->capture_default_str();
@@ -235,6 +239,10 @@ absl::StatusOr<ServerConfig> ValidateServerFlags(absl::string_view service_name,
   }
 
   JL_ASSIGN_OR_RETURN(config.jwt, JwtOptions(flags));
+  if (!flags.service_signing_key_file.empty()) {
+    JL_ASSIGN_OR_RETURN(config.service_signing_key_pem,
+                        ReadFile("--service-signing-key-file", flags.service_signing_key_file));
+  }
 
   const std::optional<Level> level = ParseLevel(flags.log_level);
   if (!level.has_value()) {

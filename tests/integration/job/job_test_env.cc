@@ -78,6 +78,8 @@ void JobServiceEnv::Start() {
   customer_stub_ = v1::CustomerService::NewStub(channel);
 }
 
+std::string JobServiceEnv::address() const { return absl::StrCat("127.0.0.1:", server_->port()); }
+
 void JobServiceEnv::Stop() {
   if (server_ == nullptr) return;
   EXPECT_TRUE(server_->Shutdown().ok());
@@ -123,10 +125,9 @@ void JobServiceEnv::AppendScheduling(const std::string& tenant, const std::strin
     eventlog::SealEvent(event);
     hashes_[key] = envelope.hash();
   }
-  eventlog::EventLog& log = scheduling_log_ != nullptr ? *scheduling_log_ : *log_;
-  auto appended =
-      log.Append(eventlog::kSchedulingTopic, eventlog::PartitionForKey(aggregate_id, kPartitions),
-                 {eventlog::EncodeEvent(event)});
+  auto appended = scheduling_log().Append(eventlog::kSchedulingTopic,
+                                          eventlog::PartitionForKey(aggregate_id, kPartitions),
+                                          {eventlog::EncodeEvent(event)});
   ASSERT_TRUE(appended.ok()) << appended.status();
 }
 

@@ -63,6 +63,11 @@ class JobServiceEnv {
   v1::CustomerService::Stub& customers() { return *customer_stub_; }
   FakeInvoices& invoices() { return invoices_; }
   eventlog::EventLog& log() { return *log_; }
+  // The scheduling topic's writer: the embedded log's second owner, or the same Kafka log.
+  eventlog::EventLog& scheduling_log() {
+    return scheduling_log_ != nullptr ? *scheduling_log_ : *log_;
+  }
+  std::string address() const;
   const std::string& data_dir() const { return data_dir_; }
   std::string projections_dir() const { return data_dir_ + "/projections"; }
 

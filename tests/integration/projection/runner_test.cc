@@ -1,6 +1,7 @@
 // The projection runtime on the embedded log and real RocksDB stores.
 #include "jobledger/projection/runner.h"
 
+#include <atomic>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -153,6 +154,50 @@ TEST_F(RunnerTest, PoisonEventsBecomeDeadLettersAndProcessingContinues) {
   EXPECT_TRUE(
       absl::StrContains(text, "jobledger_projection_events_applied_total{projection=\"counts\"} 8"))
       << text;
+}
+
+// Answers UNAVAILABLE ("not now") for one event type until it has been tried `failures` times.
+class FlakyProjection final : public Projection {
+ public:
+  explicit FlakyProjection(int failures) : failures_(failures) {}
+  std::string name() const override { return inner_.name(); }
+  int32_t version() const override { return inner_.version(); }
+  std::vector<std::string> topics() const override { return inner_.topics(); }
+  absl::Status Apply(const events::v1::Event& event, const EventPosition& position,
+                     StateWriter& state) const override {
+    absl::Status applied = inner_.Apply(event, position, state);  // writes first, then fails
+    if (applied.ok() && event.envelope().type() == "test.v1.Later" && ++tries_ <= failures_) {
+      return absl::UnavailableError("the other service is down");
+    }
+    return applied;
+  }
+  int tries() const { return tries_.load(); }
+  const CountingProjection& inner() const { return inner_; }
+
+ private:
+  CountingProjection inner_;
+  const int failures_;
+  mutable std::atomic<int> tries_ = 0;
+};
+
+TEST_F(RunnerTest, AnUnavailableEventIsAppliedLaterNeverDeadLettered) {
+  FlakyProjection projection(3);
+  AppendEvents(4);
+  AppendEvents(1, "test.v1.Later");  // aggregate a4
+  AppendEvents(5);
+  auto runner = ProjectionRunner::Start(projection, Options());
+  ASSERT_TRUE(runner.ok());
+  auto total = [&] {
+    int64_t sum = 0;
+    for (int a = 0; a < 10; ++a) sum += Count(**runner, projection.inner(), absl::StrCat("a", a));
+    return sum;
+  };
+  // Every event counted exactly once: the refused tries' writes were undone.
+  ASSERT_TRUE(WaitUntil([&] { return total() == 10; }));
+  EXPECT_TRUE((*runner)->caught_up());
+  EXPECT_EQ(projection.tries(), 4);  // three refusals, then applied
+  EXPECT_EQ((*runner)->status().dead_letters, 0);
+  EXPECT_EQ(Count(**runner, projection.inner(), "a4"), 1);
 }
 
 TEST_F(RunnerTest, RestartResumesExactlyFromTheCheckpoint) {

@@ -13,9 +13,10 @@ constexpr eventlog::DecodeOptions kDecodeOptions{.verify_hash = false};
 
 }  // namespace
 
-// True when applied; otherwise a dead letter is recorded.
-bool RecordApplier::ApplyOne(const Projection& projection, const eventlog::Record& record,
-                             Transaction& transaction) {
+RecordApplier::Outcome RecordApplier::ApplyOne(const Projection& projection,
+                                               const eventlog::Record& record,
+                                               Transaction& transaction,
+                                               absl::Status& retry_later) {
   v1::DeadLetter dead_letter;
   const absl::Status decoded = eventlog::DecodeEventInto(record, event_, kDecodeOptions);
   if (decoded.ok()) {
@@ -25,8 +26,12 @@ bool RecordApplier::ApplyOne(const Projection& projection, const eventlog::Recor
     position_.offset = record.offset;
     position_.appended_at = record.timestamp;
     const absl::Status applied = projection.Apply(event_, position_, transaction);
-    if (applied.ok()) return true;
+    if (applied.ok()) return Outcome::kApplied;
     transaction.RollbackToSavePoint();
+    if (absl::IsUnavailable(applied)) {
+      retry_later = applied;
+      return Outcome::kRetryLater;
+    }
     dead_letter.set_event_id(event_.envelope().event_id());
     dead_letter.set_event_type(event_.envelope().type());
     dead_letter.set_reason(applied.ToString());
@@ -38,7 +43,7 @@ bool RecordApplier::ApplyOne(const Projection& projection, const eventlog::Recor
   dead_letter.set_offset(record.offset);
   dead_letter.set_recorded_at_ms(absl::ToUnixMillis(record.timestamp));
   transaction.AddDeadLetter(dead_letter);
-  return false;
+  return Outcome::kDeadLetter;
 }
 
 AppliedBatch RecordApplier::Apply(const Projection& projection,
@@ -48,7 +53,9 @@ AppliedBatch RecordApplier::Apply(const Projection& projection,
   int64_t* next_offset = nullptr;  // of the partition of the record before
   const eventlog::Record* previous = nullptr;
   for (const eventlog::Record& record : records) {
-    if (!ApplyOne(projection, record, transaction)) ++batch.dead_letters;
+    const Outcome outcome = ApplyOne(projection, record, transaction, batch.retry_later);
+    if (outcome == Outcome::kRetryLater) break;
+    if (outcome == Outcome::kDeadLetter) ++batch.dead_letters;
     // Records come in runs of one partition: look the partition up only when it changes.
     if (previous == nullptr || record.partition != previous->partition ||
         record.topic != previous->topic) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "jobledger/aggregate/aggregate.h"
 #include "jobledger/auth/roles.h"
@@ -30,6 +31,10 @@ struct Caller {
 };
 
 Caller CallerOf(const server::CallContext& call);
+
+// The service itself as the caller, for work done on no RPC's behalf (reactions, planners):
+// role service, user "service:<name>", in `tenant` and the trace of `traceparent`.
+Caller ServiceCaller(absl::string_view service_name, std::string tenant, std::string traceparent);
 
 // The writer's command metadata from the caller and the request's CommandMeta.
 aggregate::CommandMeta CommandMetaOf(const Caller& caller, const common::v1::CommandMeta& meta);

@@ -28,6 +28,7 @@ struct ServerFlags {
   std::string jwt_hs256_key_file;
   std::string jwt_rs256_public_key_file;
   std::string jwt_leeway = "30s";
+  std::string service_signing_key_file;
   std::string log_level = "info";
   std::string data_dir;
   std::string shutdown_grace = "20s";
@@ -51,6 +52,9 @@ struct ServerConfig {
   std::string metrics_listen = "127.0.0.1:0";
   std::optional<TlsConfig> tls;
   auth::JwtVerifierOptions jwt;
+  // PEM RSA private key this service signs its own RS256 tokens with, for calls it makes on no
+  // caller's behalf (reactions); with HS256 the shared key signs them.
+  std::string service_signing_key_pem;
   Level log_level = Level::kInfo;
   std::string data_dir;
   absl::Duration shutdown_grace = absl::Seconds(20);
