@@ -17,6 +17,7 @@
 #include "jobledger/eventlog/envelope_codec.h"
 #include "jobledger/job/v1/rows.pb.h"
 #include "jobledger/projection/key_codec.h"
+#include "jobledger/server/read_your_writes.h"
 #include "projections/job_tables.h"
 
 namespace jobledger::job {
@@ -189,19 +190,8 @@ std::string ScanPrefixFor(const std::string& tenant, const ListFilter& filter, L
 
 absl::Status JobQueries::WaitForPosition(const server::Caller& caller,
                                          const common::v1::LogPosition& position) const {
-  if (position.topic().empty()) return absl::OkStatus();
-  if (position.offset() < 0 || position.partition() < 0) {
-    return absl::InvalidArgumentError("min_position: offsets and partitions are not negative");
-  }
-  const absl::Time deadline = std::min(caller.deadline, options_.clock->Now() + options_.max_wait);
-  absl::Status waited = options_.projection->WaitFor(
-      {position.topic(), position.partition(), position.offset()}, deadline);
-  if (absl::IsDeadlineExceeded(waited)) {
-    return absl::DeadlineExceededError(absl::StrCat("min_position: the job list has not reached ",
-                                                    position.topic(), "/", position.partition(),
-                                                    "@", position.offset(), " yet"));
-  }
-  return waited;
+  return server::WaitForMinPosition(*options_.projection, caller, position, options_.clock->Now(),
+                                    options_.max_wait, "the job list");
 }
 
 absl::StatusOr<v1::JobView> JobQueries::GetJob(const server::Caller& caller,

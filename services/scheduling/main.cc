@@ -5,8 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "jobledger/eventlog/embedded_log.h"
-#include "jobledger/eventlog/kafka_log.h"
+#include "jobledger/eventlog/service_log.h"
 #include "jobledger/eventlog/topics.h"
 #include "jobledger/server/log.h"
 #include "scheduling_server.h"
@@ -81,33 +80,21 @@ int main(int argc, char** argv) {
                  argv[0]);
     return 2;
   }
-  std::unique_ptr<jobledger::eventlog::EventLog> log;
-  if (!flags.kafka_bootstrap.empty()) {
-    jobledger::eventlog::KafkaLogOptions kafka;
-    kafka.bootstrap_servers = flags.kafka_bootstrap;
-    kafka.client_id = "jobledger-scheduling";
-    auto opened = jobledger::eventlog::KafkaLog::Create(kafka);
-    if (!opened.ok()) {
-      Log(Level::kError, opened.status().message());
-      return 1;
-    }
-    log = *std::move(opened);
-  } else {
-    jobledger::eventlog::EmbeddedLogOptions embedded;
-    embedded.directory =
-        flags.log_dir.empty()
-            ? (std::filesystem::path(options.server.data_dir).parent_path() / "log").string()
-            : flags.log_dir;
-    embedded.owned_topics = {
-        {std::string(jobledger::eventlog::kSchedulingTopic), flags.partitions}};
-    auto opened = jobledger::eventlog::EmbeddedLog::Open(embedded);
-    if (!opened.ok()) {
-      Log(Level::kError, opened.status().message());
-      return 1;
-    }
-    log = *std::move(opened);
+  jobledger::eventlog::ServiceLogOptions log_options;
+  log_options.kafka_bootstrap = flags.kafka_bootstrap;
+  log_options.client_id = "jobledger-scheduling";
+  log_options.log_dir =
+      flags.log_dir.empty()
+          ? (std::filesystem::path(options.server.data_dir).parent_path() / "log").string()
+          : flags.log_dir;
+  log_options.owned_topic = std::string(jobledger::eventlog::kSchedulingTopic);
+  log_options.partitions = flags.partitions;
+  auto log = jobledger::eventlog::OpenServiceLog(log_options);
+  if (!log.ok()) {
+    Log(Level::kError, log.status().message());
+    return 1;
   }
-  options.log = log.get();
+  options.log = log->get();
   options.job_address = flags.job_address;
   options.projection_cache_bytes = static_cast<size_t>(flags.projection_cache_mb) << 20;
   auto server = jobledger::scheduling::SchedulingServer::Start(std::move(options));

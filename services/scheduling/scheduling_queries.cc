@@ -21,6 +21,7 @@
 #include "jobledger/common/local_time.h"
 #include "jobledger/common/proto_time.h"
 #include "jobledger/projection/key_codec.h"
+#include "jobledger/server/read_your_writes.h"
 #include "projections/scheduling_tables.h"
 
 namespace jobledger::scheduling {
@@ -344,21 +345,10 @@ absl::CivilDay SchedulingQueries::Today() const {
   return LocalDay(options_.clock->Now(), options_.zone);
 }
 
-absl::Status SchedulingQueries::WaitForPosition(const Caller& caller,
+absl::Status SchedulingQueries::WaitForPosition(const server::Caller& caller,
                                                 const common::v1::LogPosition& position) const {
-  if (position.topic().empty()) return absl::OkStatus();
-  if (position.offset() < 0 || position.partition() < 0) {
-    return absl::InvalidArgumentError("min_position: offsets and partitions are not negative");
-  }
-  const absl::Time deadline = std::min(caller.deadline, options_.clock->Now() + options_.max_wait);
-  absl::Status waited = options_.projection->WaitFor(
-      {position.topic(), position.partition(), position.offset()}, deadline);
-  if (absl::IsDeadlineExceeded(waited)) {
-    return absl::DeadlineExceededError(
-        absl::StrCat("min_position: the scheduling read model has not reached ", position.topic(),
-                     "/", position.partition(), "@", position.offset(), " yet"));
-  }
-  return waited;
+  return server::WaitForMinPosition(*options_.projection, caller, position, options_.clock->Now(),
+                                    options_.max_wait, "the scheduling read model");
 }
 
 // ---- technicians, crews, zones
