@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "jobledger/aggregate/repeated.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "jobledger/aggregate/repeated.h"
 
 namespace jobledger::job {
 namespace {

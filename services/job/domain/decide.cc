@@ -8,10 +8,10 @@
 #include "absl/strings/str_join.h"
 #include "domain/evolve.h"
 #include "domain/lifecycle.h"
-#include "jobledger/aggregate/repeated.h"
 #include "domain/validate.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
+#include "jobledger/aggregate/repeated.h"
 #include "jobledger/common/local_time.h"
 #include "jobledger/common/money.h"
 

@@ -4,10 +4,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "jobledger/aggregate/overloaded.h"
-#include "jobledger/aggregate/repeated.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
+#include "jobledger/aggregate/overloaded.h"
+#include "jobledger/aggregate/repeated.h"
 
 namespace jobledger::job {
 namespace {

@@ -4,10 +4,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "domain/lifecycle.h"
-#include "jobledger/aggregate/overloaded.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/time_util.h"
+#include "jobledger/aggregate/overloaded.h"
 #include "jobledger/common/money.h"
 
 namespace jobledger::job {

@@ -15,8 +15,8 @@
 namespace jobledger::job {
 namespace {
 
-using events::v1::Envelope;
 using aggregate::CheckChain;
+using events::v1::Envelope;
 using projection::StateWriter;
 
 void AddLink(StateWriter& state, const std::string& key) { state.Put(key, ""); }
