@@ -187,6 +187,11 @@ void AgreementPlanner::Loop() {
       auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return woken_ || stopping_; };
       mu_.AwaitWithTimeout(absl::Condition(&ready), interval_);
       if (stopping_) return;
+      if (!commands_->ready()) {  // try again in a second
+        woken_ = true;
+        mu_.AwaitWithTimeout(absl::Condition(&stopping_), absl::Seconds(1));
+        continue;
+      }
       woken_ = false;
     }
     auto created = commands_->PlanDueVisits();

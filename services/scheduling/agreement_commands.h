@@ -40,6 +40,8 @@ class AgreementCommands {
   // Plans every active agreement of every tenant: creates the jobs of occurrences due by today
   // plus the agreement's lead days. Returns how many visits it created.
   absl::StatusOr<int> PlanDueVisits();
+  // Whether planning can run: the projection has caught up with the log.
+  bool ready() const { return options_.projection->caught_up(); }
   // One agreement (as the projection has it) of one tenant.
   absl::StatusOr<int> PlanAgreement(const std::string& tenant, const v1::Agreement& agreement);
 
@@ -50,7 +52,8 @@ class AgreementCommands {
   AgreementCommandsOptions options_;
 };
 
-// Runs AgreementCommands::PlanDueVisits every `interval` (and when woken) on its own thread.
+// Runs AgreementCommands::PlanDueVisits every `interval` (and when woken) on its own thread; a
+// run due while the projection still catches up waits for it (checking every second).
 class AgreementPlanner {
  public:
   AgreementPlanner(AgreementCommands* commands, absl::Duration interval);

@@ -12,8 +12,8 @@
 #include "jobledger/aggregate/event_factory.h"
 #include "jobledger/common/local_time.h"
 #include "jobledger/common/proto_time.h"
-#include "jobledger/eventlog/partitioner.h"
 #include "jobledger/job/v1/job.pb.h"
+#include "projections/job_facts.h"
 #include "projections/scheduling_tables.h"
 
 namespace jobledger::scheduling {
@@ -140,27 +140,8 @@ absl::StatusOr<std::vector<Conflict>> AppointmentCommands::ConflictsOf(
 absl::StatusOr<v1::JobInfo> AppointmentCommands::JobOf(const std::string& tenant,
                                                        const std::string& job_id,
                                                        absl::Time deadline) {
-  auto info = GetMessage<v1::JobInfo>(*options_.projection->store(), JobInfoKey(tenant, job_id));
-  if (!info.ok()) return info.status();
-  if (!info->job_id().empty()) return info;
-  // Created a moment ago, perhaps: wait until the projection has the job topic's partition.
-  auto partitions = options_.log->PartitionCount(options_.job_topic);
-  if (!partitions.ok()) return partitions.status();
-  const int32_t partition = eventlog::PartitionForKey(job_id, *partitions);
-  auto end = options_.log->HighWatermark(options_.job_topic, partition);
-  if (!end.ok()) return end.status();
-  if (*end > 0) {
-    if (absl::Status s =
-            options_.projection->WaitFor({options_.job_topic, partition, *end - 1}, deadline);
-        !s.ok()) {
-      return s;
-    }
-  }
-  info = GetMessage<v1::JobInfo>(*options_.projection->store(), JobInfoKey(tenant, job_id));
-  if (!info.ok()) return info.status();
-  if (info->job_id().empty())
-    return absl::NotFoundError(absl::StrCat("job ", job_id, " not found"));
-  return info;
+  return KnownJob(*options_.projection, *options_.log, options_.job_topic, tenant, job_id,
+                  deadline);
 }
 
 absl::StatusOr<v1::Appointment> AppointmentCommands::CurrentAppointment(

@@ -22,6 +22,7 @@
 #include "jobledger/common/proto_time.h"
 #include "jobledger/projection/key_codec.h"
 #include "jobledger/server/read_your_writes.h"
+#include "projections/job_facts.h"
 #include "projections/scheduling_tables.h"
 
 namespace jobledger::scheduling {
@@ -143,14 +144,6 @@ absl::StatusOr<v1::Technician> ReadTechnician(const StateReader& state, const st
   if (!row.ok()) return row.status();
   if (!row->has_value()) return NotFound("technician", technician_id);
   return std::move(*(*row)->mutable_technician());
-}
-
-absl::StatusOr<v1::JobInfo> ReadJob(const StateReader& state, const std::string& tenant,
-                                    const std::string& job_id) {
-  auto info = GetMessage<v1::JobInfo>(state, JobInfoKey(tenant, job_id));
-  if (!info.ok()) return info.status();
-  if (info->job_id().empty()) return NotFound("job", job_id);
-  return info;
 }
 
 // The technician id a technician-scoped request is about: the caller's own when empty. Others'
@@ -341,6 +334,12 @@ absl::Duration VisitLength(int64_t requested_minutes, const v1::JobInfo& job,
 
 }  // namespace
 
+absl::StatusOr<v1::JobInfo> SchedulingQueries::JobOf(const Caller& caller,
+                                                     const std::string& job_id) const {
+  return KnownJob(*options_.projection, *options_.log, options_.job_topic, caller.tenant, job_id,
+                  std::min(caller.deadline, options_.clock->Now() + options_.max_wait));
+}
+
 absl::CivilDay SchedulingQueries::Today() const {
   return LocalDay(options_.clock->Now(), options_.zone);
 }
@@ -457,7 +456,7 @@ absl::StatusOr<v1::JobSchedule> SchedulingQueries::GetJobSchedule(
   }
   if (row->has_value()) return std::move(*(*row)->mutable_schedule());
   // A known job without visits yet has an empty schedule.
-  auto job = ReadJob(*store, caller.tenant, request.job_id());
+  auto job = JobOf(caller, request.job_id());
   if (!job.ok()) return job.status();
   v1::JobSchedule empty;
   empty.set_job_id(request.job_id());
@@ -567,7 +566,7 @@ absl::StatusOr<v1::FindFreeSlotsResponse> SchedulingQueries::FindFreeSlots(
   if (absl::Status s = WaitForPosition(caller, request.min_position()); !s.ok()) return s;
 
   const auto store = options_.projection->store();
-  auto job = ReadJob(*store, caller.tenant, request.job_id());
+  auto job = JobOf(caller, request.job_id());
   if (!job.ok()) return job.status();
   const Strings skills = NormalizedSkills(job->required_skills());
   const absl::Duration duration =
@@ -604,7 +603,7 @@ absl::StatusOr<v1::SuggestTechniciansResponse> SchedulingQueries::SuggestTechnic
   if (absl::Status s = WaitForPosition(caller, request.min_position()); !s.ok()) return s;
 
   const auto store = options_.projection->store();
-  auto job = ReadJob(*store, caller.tenant, request.job_id());
+  auto job = JobOf(caller, request.job_id());
   if (!job.ok()) return job.status();
   const absl::Time start = TimeFromProto(request.window().start());
   const absl::Time end = TimeFromProto(request.window().end());

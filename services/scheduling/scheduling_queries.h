@@ -8,7 +8,9 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "jobledger/common/clock.h"
+#include "jobledger/eventlog/event_log.h"
 #include "jobledger/projection/runner.h"
+#include "jobledger/scheduling/v1/rows.pb.h"
 #include "jobledger/scheduling/v1/scheduling_service.pb.h"
 #include "jobledger/server/caller.h"
 
@@ -21,6 +23,9 @@ struct SchedulingQueriesOptions {
   absl::TimeZone zone = absl::UTCTimeZone();
   // The most a query waits for min_position, whatever the caller's deadline.
   absl::Duration max_wait = absl::Seconds(5);
+  // The job topic, read to its end before a job is called unknown (created a moment ago).
+  eventlog::EventLog* log = nullptr;
+  std::string job_topic;
 };
 
 // Technicians may read only their own record, schedule and breadcrumbs (an empty technician_id
@@ -71,6 +76,8 @@ class SchedulingQueries {
 
  private:
   absl::CivilDay Today() const;
+  // What the projection knows of a job (NOT_FOUND when the job topic has no such job).
+  absl::StatusOr<v1::JobInfo> JobOf(const server::Caller& caller, const std::string& job_id) const;
 
   SchedulingQueriesOptions options_;
 };

@@ -228,6 +228,8 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   SchedulingQueriesOptions query_options;
   query_options.projection = r;
   query_options.zone = p.options.time_zone;
+  query_options.log = p.options.log;
+  query_options.job_topic = p.options.job_topic;
   p.queries = std::make_unique<SchedulingQueries>(query_options);
 
   ReactionsOptions reaction_options;

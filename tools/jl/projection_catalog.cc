@@ -6,6 +6,7 @@
 
 #include "jobledger/eventlog/topics.h"
 #include "projections/job_projection.h"
+#include "projections/scheduling_projection.h"
 
 namespace jobledger::cli {
 
@@ -13,6 +14,8 @@ std::vector<std::unique_ptr<projection::Projection>> KnownProjections() {
   std::vector<std::unique_ptr<projection::Projection>> projections;
   projections.push_back(std::make_unique<job::JobProjection>(
       std::string(eventlog::kJobTopic), std::string(eventlog::kSchedulingTopic)));
+  projections.push_back(std::make_unique<scheduling::SchedulingProjection>(
+      std::string(eventlog::kSchedulingTopic), std::string(eventlog::kJobTopic)));
   return projections;
 }
 
