@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -160,29 +161,38 @@ absl::StatusOr<std::string> TechnicianIdOf(const Caller& caller, const std::stri
 // bounded by key here.
 class CalendarReader {
  public:
-  CalendarReader(const StateReader& state, const std::string& tenant)
-      : tenant_(tenant), it_(state.NewIterator("", "")) {}
+  // `many`: the query reads many technicians' calendars, so whole days are read at once (one
+  // range scan per UTC day) and kept; otherwise each technician's days are point reads.
+  // `only`, when given, limits whole-day reads to those technicians (others are not parsed).
+  CalendarReader(const StateReader& state, const std::string& tenant, bool many,
+                 const std::set<std::string>* only = nullptr)
+      : state_(state), tenant_(tenant), many_(many), only_(only) {}
 
   // A technician's bookings that overlap `range`, sorted by start then appointment id, each once.
   // Bookings carry their ranges: no appointment is read.
   absl::StatusOr<std::vector<Booking>> BookingsOf(const std::string& technician, TimeRange range) {
-    const std::string lower = CalendarDayKey(tenant_, technician, UtcDayOf(range.start));
-    const std::string upper =
-        CalendarDayKey(tenant_, technician, UtcDayOf(range.end - absl::Nanoseconds(1)) + 1);
     std::vector<Booking> bookings;
-    for (it_->Seek(lower); it_->Valid() && it_->key() < upper; it_->Next()) {
-      if (!day_.ParseFromArray(it_->value().data(), static_cast<int>(it_->value().size()))) {
-        return absl::DataLossError(
-            absl::StrCat("a calendar day of technician ", technician, " does not parse"));
-      }
-      for (const v1::Busy& busy : day_.busy()) {
-        const TimeRange busy_range{TimeFromProto(busy.start()), TimeFromProto(busy.end())};
-        if (Overlaps(busy_range, range)) {
-          bookings.push_back({busy.appointment_id(), busy.job_id(), busy_range});
+    for (int64_t day = UtcDayOf(range.start); day <= UtcDayOf(range.end - absl::Nanoseconds(1));
+         ++day) {
+      if (many_) {
+        auto loaded = Day(day);
+        if (!loaded.ok()) return loaded.status();
+        auto it = (*loaded)->find(technician);
+        if (it == (*loaded)->end()) continue;
+        for (const Booking& booking : it->second) {
+          if (Overlaps(booking.range, range)) bookings.push_back(booking);
+        }
+      } else {
+        auto bytes = state_.Get(CalendarDayKey(tenant_, technician, day));
+        if (!bytes.ok()) return bytes.status();
+        if (!bytes->has_value()) continue;
+        std::vector<Booking> all;
+        if (absl::Status s = Parse(**bytes, technician, all); !s.ok()) return s;
+        for (Booking& booking : all) {
+          if (Overlaps(booking.range, range)) bookings.push_back(std::move(booking));
         }
       }
     }
-    if (absl::Status s = it_->status(); !s.ok()) return s;
     // An appointment across midnight (UTC) is in both days' rows, with the same range.
     std::sort(bookings.begin(), bookings.end(), [](const Booking& a, const Booking& b) {
       return std::tie(a.range.start, a.appointment_id) < std::tie(b.range.start, b.appointment_id);
@@ -196,8 +206,46 @@ class CalendarReader {
   }
 
  private:
+  using DayBookings = std::map<std::string, std::vector<Booking>>;  // by technician
+
+  absl::Status Parse(absl::string_view bytes, absl::string_view technician,
+                     std::vector<Booking>& out) {
+    if (!day_.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+      return absl::DataLossError(
+          absl::StrCat("a calendar day of technician ", technician, " does not parse"));
+    }
+    for (const v1::Busy& busy : day_.busy()) {
+      out.push_back({busy.appointment_id(), busy.job_id(),
+                     TimeRange{TimeFromProto(busy.start()), TimeFromProto(busy.end())}});
+    }
+    return absl::OkStatus();
+  }
+
+  // Every technician's bookings of one UTC day, read with one range scan the first time.
+  absl::StatusOr<const DayBookings*> Day(int64_t day) {
+    auto found = days_.find(day);
+    if (found != days_.end()) return &found->second;
+    DayBookings& bookings = days_[day];
+    const std::string prefix = CalendarDayPrefix(tenant_, day);
+    auto it = state_.NewIterator(prefix, projection::PrefixEnd(prefix));
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      projection::KeyReader key(it->key().substr(prefix.size()));
+      auto technician = key.String();
+      if (!technician.ok()) return absl::DataLossError("a calendar key does not parse");
+      if (only_ != nullptr && !only_->contains(*technician)) continue;
+      if (absl::Status s = Parse(it->value(), *technician, bookings[*technician]); !s.ok()) {
+        return s;
+      }
+    }
+    if (absl::Status s = it->status(); !s.ok()) return s;
+    return &bookings;
+  }
+
+  const StateReader& state_;
   const std::string& tenant_;
-  std::unique_ptr<projection::StateIterator> it_;
+  const bool many_;
+  const std::set<std::string>* only_;
+  std::map<int64_t, DayBookings> days_;
   v1::CalendarDay day_;  // reused: its fields keep their memory
 };
 
@@ -494,7 +542,7 @@ absl::StatusOr<v1::AppointmentsResponse> SchedulingQueries::GetTechnicianSchedul
   if (auto technician = ReadTechnician(*store, caller.tenant, *id); !technician.ok()) {
     return technician.status();
   }
-  CalendarReader calendars(*store, caller.tenant);
+  CalendarReader calendars(*store, caller.tenant, /*many=*/false);
   AppointmentLookup lookup(*store, caller.tenant);
   v1::AppointmentsResponse response;
   if (absl::Status s =
@@ -528,7 +576,7 @@ absl::StatusOr<v1::GetBoardResponse> SchedulingQueries::GetBoard(
   const TimeRange range = LocalDays(*first, *last, options_.zone);
   auto technicians = ActiveTechnicians(*store, caller.tenant);
   if (!technicians.ok()) return technicians.status();
-  CalendarReader calendars(*store, caller.tenant);
+  CalendarReader calendars(*store, caller.tenant, /*many=*/true);
   AppointmentLookup lookup(*store, caller.tenant);
   v1::GetBoardResponse response;
   for (const v1::Technician& technician : *technicians) {
@@ -575,10 +623,14 @@ absl::StatusOr<v1::FindFreeSlotsResponse> SchedulingQueries::FindFreeSlots(
   auto technicians = ActiveTechnicians(*store, caller.tenant);
   if (!technicians.ok()) return technicians.status();
   // Only those who could take the job: their calendars are the reads that cost.
-  CalendarReader calendars(*store, caller.tenant);
+  std::set<std::string> skilled;
+  for (const v1::Technician& technician : *technicians) {
+    if (HasSkills(technician, skills)) skilled.insert(technician.technician_id());
+  }
+  CalendarReader calendars(*store, caller.tenant, /*many=*/true, &skilled);
   std::vector<Candidate> candidates;
   for (const v1::Technician& technician : *technicians) {
-    if (!HasSkills(technician, skills)) continue;
+    if (!skilled.contains(technician.technician_id())) continue;
     auto bookings = calendars.BookingsOf(technician.technician_id(), range);
     if (!bookings.ok()) return bookings.status();
     candidates.push_back({&technician, *std::move(bookings), false});
@@ -615,7 +667,7 @@ absl::StatusOr<v1::SuggestTechniciansResponse> SchedulingQueries::SuggestTechnic
   const TimeRange read{std::min(want.start, day.start), std::max(want.end, day.end)};
   auto technicians = ActiveTechnicians(*store, caller.tenant);
   if (!technicians.ok()) return technicians.status();
-  CalendarReader calendars(*store, caller.tenant);
+  CalendarReader calendars(*store, caller.tenant, /*many=*/true);
   ZoneLookup zones(*store, caller.tenant, job->postal_code());
   std::vector<Candidate> candidates;
   for (const v1::Technician& technician : *technicians) {

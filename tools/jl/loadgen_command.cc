@@ -45,6 +45,7 @@ struct SeedFlags {
   int64_t jobs = 1'000'000;
   int customers = 2'000;
   int technicians = 50;
+  int scheduling_technicians = 0;
   int partitions = 6;
   std::string tenant = "loadgen";
 };
@@ -89,7 +90,7 @@ int Run(const RunFlags& flags) {
   options.token = *token;
 
   std::vector<loadgen::LoadReport> reports;
-  auto measured = loadgen::RunJobLoad(options);
+  auto measured = loadgen::RunServiceLoad(options);
   if (!measured.ok()) return Fail(measured.status().ToString());
   reports.push_back(*std::move(measured));
   if (!flags.json) std::cout << loadgen::FormatReport(reports.back()) << std::flush;
@@ -120,6 +121,7 @@ int Seed(const SeedFlags& flags) {
   options.jobs = flags.jobs;
   options.customers = flags.customers;
   options.technicians = flags.technicians;
+  options.scheduling_technicians = flags.scheduling_technicians;
   options.partitions = flags.partitions;
   options.tenant = flags.tenant;
   ProgressBar bar;
@@ -130,6 +132,11 @@ int Seed(const SeedFlags& flags) {
   std::cout << "seeded " << result->customers << " customers and " << result->jobs << " jobs ("
             << result->job_events << " job-topic events, " << result->scheduling_events
             << " scheduling events) in " << absl::FormatDuration(result->elapsed) << "\n";
+  if (flags.scheduling_technicians > 0) {
+    std::cout << "scheduling: " << result->technicians << " technicians, " << result->appointments
+              << " appointments holding " << result->booked_slots << " technician-slots, "
+              << loadgen::SeededBacklogJobs(flags.jobs) << " Open jobs without a date\n";
+  }
   return EXIT_SUCCESS;
 }
 
@@ -149,10 +156,13 @@ void RegisterLoadgenCommand(CLI::App& app) {
       "Closed loop (default): --clients clients, each sending its next call when the previous "
       "reply arrives.\nOpen loop (--rate R): R calls/s on a fixed schedule whatever the replies; "
       "latency counts from\nthe intended send time, so queueing is not hidden.\n"
-      "Mix operations: create, status, note, line, time, get, list.\n"
+      "Mix operations: create, status, note, line, time, get, list (the job service); assign,\n"
+      "free_slots (the scheduling service, over a seed with --scheduling-technicians: give its\n"
+      "--seeded-jobs and --technicians, and run on the day it was seeded).\n"
       "Example: jl loadgen run --target 127.0.0.1:7101 --clients 32 --duration 20s\n"
       "         jl loadgen run --target 127.0.0.1:7101 --rate 2000 --duration 20s");
-  run->add_option("--target", run_flags->target, "Job service host:port")->required();
+  run->add_option("--target", run_flags->target, "Job (or scheduling) service host:port")
+      ->required();
   run->add_option("--mix", run_flags->mix, "Operations and weights")->capture_default_str();
   run->add_option("--clients", run_flags->clients, "Concurrent clients (and connections)")
       ->capture_default_str()
@@ -196,6 +206,11 @@ void RegisterLoadgenCommand(CLI::App& app) {
       ->capture_default_str();
   seed->add_option("--customers", seed_flags->customers, "Customers")->capture_default_str();
   seed->add_option("--technicians", seed_flags->technicians, "Technicians")->capture_default_str();
+  seed->add_option("--scheduling-technicians", seed_flags->scheduling_technicians,
+                   "Register this many technicians (skills, Mon-Sat 07-19 UTC shifts) and fill "
+                   "their calendars with non-overlapping appointments (0: no scheduling data)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100'000));
   seed->add_option("--partitions", seed_flags->partitions, "Partitions of new topics")
       ->capture_default_str();
   seed->add_option("--tenant", seed_flags->tenant, "Tenant")->capture_default_str();

@@ -117,7 +117,10 @@ int64_t UtcDayOf(absl::Time t) {
 
 std::string CalendarDayKey(absl::string_view tenant, absl::string_view technician_id,
                            int64_t utc_day) {
-  return Kind("cal", tenant).String(technician_id).Int64(utc_day).key();
+  return Kind("cal", tenant).Int64(utc_day).String(technician_id).key();
+}
+std::string CalendarDayPrefix(absl::string_view tenant, int64_t utc_day) {
+  return Kind("cal", tenant).Int64(utc_day).key();
 }
 
 std::string DayAppointmentKey(absl::string_view tenant, absl::CivilDay day, absl::Time start,

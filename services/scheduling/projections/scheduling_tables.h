@@ -30,10 +30,12 @@ std::string PrimaryKey(absl::string_view tenant, absl::string_view id);
 std::string TenantPrefix(absl::string_view tenant);
 
 // A technician's bookings by UTC day (value CalendarDay): what conflict checks and free-slot
-// searches read. UTC days keep the buckets independent of any time zone.
+// searches read. UTC days keep the buckets independent of any time zone. Keyed by day, then
+// technician, so that a search over many technicians reads each day with one range scan.
 int64_t UtcDayOf(absl::Time t);
 std::string CalendarDayKey(absl::string_view tenant, absl::string_view technician_id,
                            int64_t utc_day);
+std::string CalendarDayPrefix(absl::string_view tenant, int64_t utc_day);
 
 // Scheduled appointments by local day and start (value: the job id), and those with nobody
 // assigned.

@@ -19,17 +19,19 @@ namespace {
 // Outcomes of calls that started inside the measured window.
 class Recorder {
  public:
-  explicit Recorder(absl::Time window_start) : window_start_(window_start) {}
+  Recorder(absl::Time window_start, const Workload& workload)
+      : window_start_(window_start), workload_(workload) {}
 
   void Record(absl::string_view rpc, grpc::StatusCode code, absl::Time started, absl::Time finished)
       ABSL_LOCKS_EXCLUDED(mu_) {
     if (started < window_start_) return;
+    const bool refused = code != grpc::StatusCode::OK && workload_.IsRefusal(rpc, code);
     absl::MutexLock lock(&mu_);
     auto it = stats_.find(rpc);
     if (it == stats_.end()) it = stats_.emplace(std::string(rpc), RpcStats{}).first;
     RpcStats& stats = it->second;
-    if (code == grpc::StatusCode::OK) {
-      ++stats.ok;
+    if (code == grpc::StatusCode::OK || refused) {
+      ++(refused ? stats.refused : stats.ok);
       stats.latency.Record(finished - started);
     } else {
       ++stats.errors[std::string(server::GrpcCodeName(static_cast<int>(code)))];
@@ -44,6 +46,7 @@ class Recorder {
     for (auto& [name, stats] : stats_) {
       stats.name = name;
       all.ok += stats.ok;
+      all.refused += stats.refused;
       for (const auto& [code, count] : stats.errors) all.errors[code] += count;
       all.latency.Merge(stats.latency);
       result.push_back(std::move(stats));
@@ -54,6 +57,7 @@ class Recorder {
 
  private:
   const absl::Time window_start_;
+  const Workload& workload_;
   absl::Mutex mu_;
   std::map<std::string, RpcStats, std::less<>> stats_ ABSL_GUARDED_BY(mu_);
 };
@@ -151,7 +155,7 @@ LoadReport RunLoad(const LoadOptions& options, Workload& workload, std::string l
   const absl::Time start = absl::Now();
   const absl::Time window_start = start + options.warmup;
   const absl::Time end = window_start + options.duration;
-  Recorder recorder(window_start);
+  Recorder recorder(window_start, workload);
   InFlight in_flight;
   std::atomic<int64_t> issued{0};
   std::atomic<int64_t> late{0};
@@ -198,8 +202,10 @@ LoadReport RunLoad(const LoadOptions& options, Workload& workload, std::string l
   report.measured = std::max(finished - window_start, absl::Milliseconds(1));
   report.rpcs = recorder.Take();
   report.ok = report.all().ok;
+  report.refused = report.all().refused;
   for (const auto& [code, count] : report.all().errors) report.errors += count;
-  report.throughput = static_cast<double>(report.ok) / absl::ToDoubleSeconds(report.measured);
+  report.throughput =
+      static_cast<double>(report.ok + report.refused) / absl::ToDoubleSeconds(report.measured);
   report.late_sends = late.load();
   return report;
 }

@@ -23,6 +23,19 @@ class Workload {
   virtual ~Workload() = default;
   // Starts one asynchronous call; must not block.
   virtual void Issue(std::mt19937_64& random, Done done) = 0;
+  // True when `code` from `rpc` is an answer the operation expects (a refused booking): the call
+  // counts as completed, with its latency, and not as an error.
+  virtual bool IsRefusal(absl::string_view /*rpc*/, grpc::StatusCode /*code*/) const {
+    return false;
+  }
+};
+
+// One asynchronous call's context, request and response, kept alive until its reaction ran.
+template <typename Request, typename Response>
+struct Call {
+  grpc::ClientContext context;
+  Request request;
+  Response response;
 };
 
 // Channels to `target`, each its own TCP connection.

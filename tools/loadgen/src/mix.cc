@@ -1,6 +1,7 @@
 // Parsing and drawing from a command mix.
 #include "jobledger/loadgen/mix.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/strings/ascii.h"
@@ -14,7 +15,8 @@ namespace {
 
 constexpr Operation kAll[] = {Operation::kCreate,   Operation::kStatus,  Operation::kNote,
                               Operation::kLineItem, Operation::kLogTime, Operation::kGet,
-                              Operation::kList,     Operation::kEcho};
+                              Operation::kList,     Operation::kEcho,    Operation::kAssign,
+                              Operation::kFreeSlots};
 
 std::optional<Operation> ParseOperation(absl::string_view name) {
   for (Operation operation : kAll) {
@@ -43,8 +45,16 @@ absl::string_view OperationName(Operation operation) {
       return "list";
     case Operation::kEcho:
       return "echo";
+    case Operation::kAssign:
+      return "assign";
+    case Operation::kFreeSlots:
+      return "free_slots";
   }
   return "?";
+}
+
+bool IsSchedulingOperation(Operation operation) {
+  return operation == Operation::kAssign || operation == Operation::kFreeSlots;
 }
 
 absl::StatusOr<CommandMix> CommandMix::Parse(absl::string_view text) {
@@ -59,8 +69,9 @@ absl::StatusOr<CommandMix> CommandMix::Parse(absl::string_view text) {
     const absl::string_view name = absl::StripAsciiWhitespace(pair[0]);
     const std::optional<Operation> operation = ParseOperation(name);
     if (!operation.has_value()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "mix: unknown operation \"", name, "\" (create, status, note, line, time, get, list)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("mix: unknown operation \"", name,
+                       "\" (create, status, note, line, time, get, list; assign, free_slots)"));
     }
     if (std::find(seen.begin(), seen.end(), *operation) != seen.end()) {
       return absl::InvalidArgumentError(absl::StrCat("mix: \"", name, "\" given twice"));
@@ -90,6 +101,17 @@ Operation CommandMix::Pick(double u) const {
     if (target < cumulative) return operation;
   }
   return weights_.back().first;
+}
+
+bool CommandMix::IsScheduling() const {
+  return std::all_of(weights_.begin(), weights_.end(),
+                     [](const auto& entry) { return IsSchedulingOperation(entry.first); });
+}
+
+bool CommandMix::IsMixedServices() const {
+  return !IsScheduling() && std::any_of(weights_.begin(), weights_.end(), [](const auto& entry) {
+    return IsSchedulingOperation(entry.first);
+  });
 }
 
 std::string CommandMix::ToString() const {

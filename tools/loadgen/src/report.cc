@@ -19,8 +19,10 @@ nlohmann::json ToJson(const LoadReport& report) {
   for (const RpcStats& stats : report.rpcs) {
     rpcs.push_back({{"rpc", stats.name},
                     {"ok", stats.ok},
+                    {"refused", stats.refused},
                     {"errors", stats.errors},
-                    {"rate_per_s", stats.ok / absl::ToDoubleSeconds(report.measured)},
+                    {"rate_per_s", static_cast<double>(stats.ok + stats.refused) /
+                                       absl::ToDoubleSeconds(report.measured)},
                     {"p50_ms", stats.latency.PercentileMicros(0.50) / 1000.0},
                     {"p90_ms", stats.latency.PercentileMicros(0.90) / 1000.0},
                     {"p99_ms", stats.latency.PercentileMicros(0.99) / 1000.0},
@@ -35,6 +37,7 @@ nlohmann::json ToJson(const LoadReport& report) {
           {"mix", report.mix},
           {"measured_s", absl::ToDoubleSeconds(report.measured)},
           {"ok", report.ok},
+          {"refused", report.refused},
           {"errors", report.errors},
           {"throughput_per_s", report.throughput},
           {"late_sends", report.late_sends},
@@ -49,19 +52,29 @@ std::string FormatReport(const LoadReport& report) {
       report.clients,
       report.mode == "open" ? absl::StrFormat(", %.0f requests/s offered", report.target_rate) : "",
       report.mix, absl::ToDoubleSeconds(report.measured));
-  absl::StrAppendFormat(&out, "  %-24s %9s %7s %9s %8s %8s %8s %8s %8s  %s\n", "RPC", "OK", "ERR",
-                        "RATE/S", "P50 MS", "P90 MS", "P99 MS", "P999 MS", "MAX MS", "ERRORS");
+  // A REFUSED column only when some call was refused by design (the job mix never is).
+  const bool refusals = report.refused > 0;
+  absl::StrAppendFormat(&out, "  %-28s %9s%s %7s %9s %8s %8s %8s %8s %8s  %s\n", "RPC", "OK",
+                        refusals ? absl::StrFormat(" %9s", "REFUSED") : "", "ERR", "RATE/S",
+                        "P50 MS", "P90 MS", "P99 MS", "P999 MS", "MAX MS", "ERRORS");
   for (const RpcStats& stats : report.rpcs) {
     int64_t errors = 0;
     for (const auto& [code, count] : stats.errors) errors += count;
     const LatencyHistogram& h = stats.latency;
-    absl::StrAppendFormat(&out, "  %-24s %9d %7d %9.0f %8s %8s %8s %8s %8s  %s\n", stats.name,
-                          stats.ok, errors, stats.ok / absl::ToDoubleSeconds(report.measured),
-                          Millis(h.PercentileMicros(0.5)), Millis(h.PercentileMicros(0.9)),
-                          Millis(h.PercentileMicros(0.99)), Millis(h.PercentileMicros(0.999)),
-                          Millis(h.max_micros()), Errors(stats));
+    absl::StrAppendFormat(
+        &out, "  %-28s %9d%s %7d %9.0f %8s %8s %8s %8s %8s  %s\n", stats.name, stats.ok,
+        refusals ? absl::StrFormat(" %9d", stats.refused) : "", errors,
+        static_cast<double>(stats.ok + stats.refused) / absl::ToDoubleSeconds(report.measured),
+        Millis(h.PercentileMicros(0.5)), Millis(h.PercentileMicros(0.9)),
+        Millis(h.PercentileMicros(0.99)), Millis(h.PercentileMicros(0.999)), Millis(h.max_micros()),
+        Errors(stats));
   }
   absl::StrAppendFormat(&out, "  throughput %.0f calls/s", report.throughput);
+  if (refusals) {
+    absl::StrAppendFormat(&out, " (%.1f%% refused by design, counted as completed)",
+                          100.0 * static_cast<double>(report.refused) /
+                              static_cast<double>(report.ok + report.refused));
+  }
   if (report.mode == "open") {
     absl::StrAppendFormat(&out, ", %d sends more than 1 ms late", report.late_sends);
   }

@@ -1,4 +1,5 @@
-// The job service's command mix, the echo baseline's calls, and the in-process echo server.
+// The job service's command mix, the echo baseline's calls, the in-process echo server, and the
+// choice of service by mix.
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
@@ -22,12 +23,7 @@ using google::protobuf::util::TimeUtil;
 using internal::Done;
 namespace jv1 = job::v1;
 
-template <typename Request, typename Response>
-struct Call {
-  grpc::ClientContext context;
-  Request request;
-  Response response;
-};
+using internal::Call;
 
 // Jobs this run may change. A job is taken while a command on it is in flight, so that commands
 // on one job never race (a status change decides from the status the client last saw).
@@ -135,6 +131,8 @@ class JobWorkload final : public internal::Workload {
         return List(random, std::move(done));
       case Operation::kCreate:
       case Operation::kEcho:
+      case Operation::kAssign:  // refused by RunJobLoad
+      case Operation::kFreeSlots:
         return Create(random, std::move(done));
     }
   }
@@ -373,9 +371,25 @@ absl::StatusOr<std::unique_ptr<EchoBaseline>> EchoBaseline::Start(const std::str
 }
 
 absl::StatusOr<LoadReport> RunJobLoad(const LoadOptions& options) {
+  if (options.mix.IsScheduling() || options.mix.IsMixedServices()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("mix: assign and free_slots are the scheduling service's, not the job "
+                     "service's: ",
+                     options.mix.ToString()));
+  }
   JobWorkload workload(options);
   if (absl::Status s = workload.Setup(); !s.ok()) return s;
   return internal::RunLoad(options, workload, "job service", options.mix.ToString());
+}
+
+absl::StatusOr<LoadReport> RunServiceLoad(const LoadOptions& options) {
+  if (options.mix.IsMixedServices()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "mix: ", options.mix.ToString(),
+        " mixes the job service's operations with the scheduling service's (assign, free_slots); "
+        "a run drives one service"));
+  }
+  return options.mix.IsScheduling() ? RunSchedulingLoad(options) : RunJobLoad(options);
 }
 
 absl::StatusOr<LoadReport> RunEchoLoad(const LoadOptions& options) {

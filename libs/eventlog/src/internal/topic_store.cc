@@ -32,6 +32,12 @@ rocksdb::Options BaseOptions() {
   return options;
 }
 
+rocksdb::Options FollowerOptions() {
+  rocksdb::Options options = BaseOptions();
+  options.max_file_opening_threads = 1;  // TryCatchUpWithPrimary spawns max-1 threads per call
+  return options;
+}
+
 absl::Status OpenError(const rocksdb::Status& status, absl::string_view topic,
                        absl::string_view path) {
   if (status.IsIOError() && absl::StrContains(status.ToString(), "lock")) {
@@ -106,7 +112,7 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenFollower(
   }
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status opened =
-      rocksdb::DB::OpenAsSecondary(BaseOptions(), path, follower_dir, &raw);
+      rocksdb::DB::OpenAsSecondary(FollowerOptions(), path, follower_dir, &raw);
   if (!opened.ok()) {
     std::filesystem::remove_all(follower_dir, error);
     return OpenError(opened, name, path);

@@ -1,7 +1,7 @@
-// The load generator: gRPC clients that drive the job service with a command mix, closed-loop
-// (N clients, each waiting for its reply) or open-loop (a fixed arrival rate, latency measured
-// from the intended send time), and the same load against a plain echo service on the same
-// chassis as the baseline.
+// The load generator: gRPC clients that drive the job service (or the scheduling service) with a
+// command mix, closed-loop (N clients, each waiting for its reply) or open-loop (a fixed arrival
+// rate, latency measured from the intended send time), and the same load against a plain echo
+// service on the same chassis as the baseline.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +33,9 @@ struct LoadOptions {
 
   // The data to work on. With seeded_jobs > 0 the target holds what `SeedJobs` wrote (its ids);
   // otherwise setup_customers customers are created first and commands work on jobs this run
-  // creates.
+  // creates. The scheduling operations need a seed with scheduling technicians: seeded_jobs and
+  // seeded_technicians then give its jobs and technicians (and so its calendar, see
+  // SeededSchedulingCalendar).
   int64_t seeded_jobs = 0;
   int seeded_customers = 2'000;
   int seeded_technicians = 50;
@@ -47,8 +49,11 @@ struct LoadOptions {
 struct RpcStats {
   std::string name;  // e.g. "CreateJob", "ListJobs[status]", "Echo"
   int64_t ok = 0;
+  // Calls the service turned down as the operation means it to (a conflict-checked booking
+  // refused with FAILED_PRECONDITION): completed calls, not errors.
+  int64_t refused = 0;
   std::map<std::string, int64_t> errors;  // by gRPC code name
-  LatencyHistogram latency;               // successful calls
+  LatencyHistogram latency;               // completed calls: successful and refused
 };
 
 struct LoadReport {
@@ -59,8 +64,9 @@ struct LoadReport {
   std::string mix;
   absl::Duration measured;  // the window after the warm-up
   int64_t ok = 0;
+  int64_t refused = 0;  // completed calls the service refused by design (see RpcStats)
   int64_t errors = 0;
-  double throughput = 0;       // successful calls per second in the window
+  double throughput = 0;       // completed (successful and refused) calls per second in the window
   int64_t late_sends = 0;      // open loop: calls sent more than 1 ms after their intended time
   std::vector<RpcStats> rpcs;  // one per RPC (name order), then "all"
   const RpcStats& all() const { return rpcs.back(); }
@@ -68,6 +74,19 @@ struct LoadReport {
 
 // Runs `options` against the job service at options.target.
 absl::StatusOr<LoadReport> RunJobLoad(const LoadOptions& options);
+
+// Runs `options` (assign and free_slots) against the scheduling service at options.target, over
+// a seed with scheduling technicians:
+//   assign: ScheduleAppointment of a random backlog job (SeededBacklogJobId) for a random seeded
+//     technician in a random 2-hour slot of the seeded calendar; refused (FAILED_PRECONDITION,
+//     the slot conflicts) counts as a completed call, reported as "ScheduleAppointment[refused]".
+//   free_slots: FindFreeSlots for a random backlog job (one required skill, its estimate) over 7
+//     days from a random day of the seeded calendar.
+absl::StatusOr<LoadReport> RunSchedulingLoad(const LoadOptions& options);
+
+// RunSchedulingLoad when the mix is all scheduling operations, RunJobLoad when it has none;
+// INVALID_ARGUMENT for a mix of both (each run drives one service).
+absl::StatusOr<LoadReport> RunServiceLoad(const LoadOptions& options);
 
 // An echo service on the same chassis as every jobledger service (auth with the same HS256 key,
 // role checks, metrics, access-log interceptor), in this process on 127.0.0.1:0. Its access log

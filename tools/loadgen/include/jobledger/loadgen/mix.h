@@ -1,5 +1,6 @@
 // The command mix of a run: which operations, in which proportions, e.g.
-// "create=2,status=3,note=1,line=1,time=1,get=2,list=1".
+// "create=2,status=3,note=1,line=1,time=1,get=2,list=1" against the job service, or
+// "assign=1,free_slots=1" against the scheduling service.
 #pragma once
 
 #include <cstdint>
@@ -11,10 +12,24 @@
 
 namespace jobledger::loadgen {
 
-enum class Operation { kCreate, kStatus, kNote, kLineItem, kLogTime, kGet, kList, kEcho };
+enum class Operation {
+  kCreate,
+  kStatus,
+  kNote,
+  kLineItem,
+  kLogTime,
+  kGet,
+  kList,
+  kEcho,
+  kAssign,     // the scheduling service's conflict-checked ScheduleAppointment
+  kFreeSlots,  // the scheduling service's FindFreeSlots
+};
 
-// "create", "status", "note", "line", "time", "get", "list", "echo".
+// "create", "status", "note", "line", "time", "get", "list", "echo", "assign", "free_slots".
 absl::string_view OperationName(Operation operation);
+
+// True for the operations the scheduling service serves (assign, free_slots).
+bool IsSchedulingOperation(Operation operation);
 
 class CommandMix {
  public:
@@ -25,6 +40,10 @@ class CommandMix {
   // The operation for a uniform draw `u` in [0, 1): each gets a share equal to its weight.
   Operation Pick(double u) const;
   std::string ToString() const;
+  // True when every operation of the mix is a scheduling one; false when none is. A mix of both
+  // kinds is refused by the runs (each drives one service).
+  bool IsScheduling() const;
+  bool IsMixedServices() const;
   const std::vector<std::pair<Operation, int64_t>>& weights() const { return weights_; }
 
  private:
