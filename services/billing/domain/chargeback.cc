@@ -42,7 +42,8 @@ absl::StatusOr<v1::Chargeback> ComputeChargeback(const job::v1::Job& recall,
   int64_t recall_minutes = 0;
   for (const job::v1::WorkEntry& entry : recall.work_log()) {
     if (entry.open()) continue;
-    const auto rate = LaborRateFor(settings, entry.employee_id(), entry.type());
+    const auto rate =
+        LaborRateFor(settings, entry.employee_id(), entry.type(), LaborAmountKind::kHourlyPrice);
     if (!rate.has_value() || !rate->has_hourly_price()) {
       return absl::FailedPreconditionError(absl::StrCat("no hourly price for ", entry.employee_id(),
                                                         " (", entry.type(),

@@ -50,7 +50,8 @@ absl::StatusOr<v1::JobCost> CostJob(const job::v1::Job& job, const v1::BillingSe
   for (const job::v1::WorkEntry& entry : job.work_log()) {
     if (entry.open()) continue;  // still clocked in: counted once it ends
     minutes += entry.minutes();
-    const auto rate = LaborRateFor(settings, entry.employee_id(), entry.type());
+    const auto rate =
+        LaborRateFor(settings, entry.employee_id(), entry.type(), LaborAmountKind::kHourlyCost);
     if (!rate.has_value() || !rate->has_hourly_cost()) {
       complete = false;
       continue;

@@ -91,13 +91,24 @@ absl::StatusOr<Money> LaborAmount(int64_t minutes, const Money& hourly) {
 
 std::optional<v1::LaborRate> LaborRateFor(const v1::BillingSettings& settings,
                                           absl::string_view employee_id,
-                                          absl::string_view work_type) {
+                                          absl::string_view work_type, LaborAmountKind need) {
+  auto usable = [need](const v1::LaborRate& rate) {
+    switch (need) {
+      case LaborAmountKind::kHourlyCost:
+        return rate.has_hourly_cost();
+      case LaborAmountKind::kHourlyPrice:
+        return rate.has_hourly_price();
+      case LaborAmountKind::kAny:
+        break;
+    }
+    return true;
+  };
   // Candidates from the most specific to the least.
   const std::pair<absl::string_view, absl::string_view> tries[] = {
       {employee_id, work_type}, {employee_id, ""}, {"", work_type}, {"", ""}};
   for (const auto& [employee, type] : tries) {
     for (const v1::LaborRate& rate : settings.labor_rates()) {
-      if (rate.employee_id() == employee && rate.work_type() == type) return rate;
+      if (rate.employee_id() == employee && rate.work_type() == type && usable(rate)) return rate;
     }
   }
   return std::nullopt;

@@ -42,10 +42,15 @@ int64_t ShareInPpm(int64_t part, int64_t whole);
 // The labour of `minutes` at an hourly rate: minutes × rate / 60, half away from zero.
 absl::StatusOr<Money> LaborAmount(int64_t minutes, const Money& hourly);
 
+// Which amount of a labour rate a computation needs.
+enum class LaborAmountKind { kAny, kHourlyCost, kHourlyPrice };
+
 // The labour rate of an employee for a work type: the most specific rate given (employee and
-// type, then employee, then type, then the default with both empty); nullopt when none.
+// type, then employee, then type, then the default with both empty) that has the amount `need`;
+// nullopt when none has.
 std::optional<v1::LaborRate> LaborRateFor(const v1::BillingSettings& settings,
                                           absl::string_view employee_id,
-                                          absl::string_view work_type);
+                                          absl::string_view work_type,
+                                          LaborAmountKind need = LaborAmountKind::kAny);
 
 }  // namespace jobledger::billing

@@ -132,8 +132,14 @@ TEST(ComputeChargeback, EntriesWithoutAnEmployeeAreNotATechnician) {
 TEST(ComputeChargeback, MissingHourlyPriceNamesEmployeeAndType) {
   v1::BillingSettings settings = Rates();
   settings.clear_labor_rates();
+  // The travel rate has a cost but no price: the employee's general price applies instead.
   *settings.add_labor_rates() = Labor("emp-c", "", 3'000, 9'000);
-  *settings.add_labor_rates() = Labor("emp-c", "travel", 2'000, -1);  // a cost but no price
+  *settings.add_labor_rates() = Labor("emp-c", "travel", 2'000, -1);
+  EXPECT_TRUE(ComputeChargeback(Recall(), Original(), settings, "chargeback-1").ok());
+  // No price at any level for travel.
+  settings.clear_labor_rates();
+  *settings.add_labor_rates() = Labor("emp-c", "regular", 3'000, 9'000);
+  *settings.add_labor_rates() = Labor("emp-c", "travel", 2'000, -1);
   EXPECT_THAT(
       ComputeChargeback(Recall(), Original(), settings, "chargeback-1").status(),
       StatusIs(absl::StatusCode::kFailedPrecondition, "no hourly price for emp-c (travel)"));

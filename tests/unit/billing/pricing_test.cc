@@ -323,6 +323,24 @@ TEST(LaborRateFor, EmployeeRateBeatsTypeRate) {
   EXPECT_EQ(rate->work_type(), "");
 }
 
+TEST(LaborRateFor, SkipsAMoreSpecificRateWithoutTheNeededAmount) {
+  v1::BillingSettings settings;
+  v1::LaborRate* specific = settings.add_labor_rates();
+  specific->set_employee_id("emp-a");
+  specific->set_work_type("regular");
+  specific->mutable_hourly_price()->set_minor_units(12000);
+  specific->mutable_hourly_price()->set_currency("USD");
+  v1::LaborRate* fallback = settings.add_labor_rates();
+  fallback->mutable_hourly_cost()->set_minor_units(4500);
+  fallback->mutable_hourly_cost()->set_currency("USD");
+  const auto cost = LaborRateFor(settings, "emp-a", "regular", LaborAmountKind::kHourlyCost);
+  ASSERT_TRUE(cost.has_value());
+  EXPECT_EQ(cost->hourly_cost().minor_units(), 4500);
+  const auto price = LaborRateFor(settings, "emp-a", "regular", LaborAmountKind::kHourlyPrice);
+  ASSERT_TRUE(price.has_value());
+  EXPECT_EQ(price->hourly_price().minor_units(), 12000);
+}
+
 TEST(LaborRateFor, NoneWithoutAMatchOrADefault) {
   v1::BillingSettings settings;
   EXPECT_FALSE(LaborRateFor(settings, "emp-a", "regular").has_value());
