@@ -164,9 +164,11 @@ class CalendarReader {
   // `many`: the query reads many technicians' calendars, so whole days are read at once (one
   // range scan per UTC day) and kept; otherwise each technician's days are point reads.
   // `only`, when given, limits whole-day reads to those technicians (others are not parsed).
+  // Without `ids`, bookings carry only their ranges (free time needs no more), which spares two
+  // string copies per booking.
   CalendarReader(const StateReader& state, const std::string& tenant, bool many,
-                 const std::set<std::string>* only = nullptr)
-      : state_(state), tenant_(tenant), many_(many), only_(only) {}
+                 const std::set<std::string>* only = nullptr, bool ids = true)
+      : state_(state), tenant_(tenant), many_(many), only_(only), ids_(ids) {}
 
   // A technician's bookings that overlap `range`, sorted by start then appointment id, each once.
   // Bookings carry their ranges: no appointment is read.
@@ -199,7 +201,7 @@ class CalendarReader {
     });
     bookings.erase(std::unique(bookings.begin(), bookings.end(),
                                [](const Booking& a, const Booking& b) {
-                                 return a.appointment_id == b.appointment_id;
+                                 return a.appointment_id == b.appointment_id && a.range == b.range;
                                }),
                    bookings.end());
     return bookings;
@@ -215,8 +217,11 @@ class CalendarReader {
           absl::StrCat("a calendar day of technician ", technician, " does not parse"));
     }
     for (const v1::Busy& busy : day_.busy()) {
-      out.push_back({busy.appointment_id(), busy.job_id(),
-                     TimeRange{TimeFromProto(busy.start()), TimeFromProto(busy.end())}});
+      Booking& booking = out.emplace_back();
+      booking.range = TimeRange{TimeFromProto(busy.start()), TimeFromProto(busy.end())};
+      if (!ids_) continue;  // (then bookings with equal ranges are one: the same for free time)
+      booking.appointment_id = busy.appointment_id();
+      booking.job_id = busy.job_id();
     }
     return absl::OkStatus();
   }
@@ -245,6 +250,7 @@ class CalendarReader {
   const std::string& tenant_;
   const bool many_;
   const std::set<std::string>* only_;
+  const bool ids_;
   std::map<int64_t, DayBookings> days_;
   v1::CalendarDay day_;  // reused: its fields keep their memory
 };
@@ -627,7 +633,7 @@ absl::StatusOr<v1::FindFreeSlotsResponse> SchedulingQueries::FindFreeSlots(
   for (const v1::Technician& technician : *technicians) {
     if (HasSkills(technician, skills)) skilled.insert(technician.technician_id());
   }
-  CalendarReader calendars(*store, caller.tenant, /*many=*/true, &skilled);
+  CalendarReader calendars(*store, caller.tenant, /*many=*/true, &skilled, /*ids=*/false);
   std::vector<Candidate> candidates;
   for (const v1::Technician& technician : *technicians) {
     if (!skilled.contains(technician.technician_id())) continue;

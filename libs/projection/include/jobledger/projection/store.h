@@ -157,7 +157,7 @@ class ProjectionStore final : public StateReader {
   // offsets of the same commits (the column families are flushed atomically). A crash therefore
   // still resumes from a consistent checkpoint, only an older one (or the runtime starts the
   // rebuild over). EndBulkLoad flushes everything before later, logged commits can depend on it.
-  void BeginBulkLoad() { bulk_load_ = true; }
+  void BeginBulkLoad();
   absl::Status EndBulkLoad();
 
   // The next offset to apply per topic partition (absent: start at 0).
