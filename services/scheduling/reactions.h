@@ -12,7 +12,6 @@
 // reactions, which their keys make harmless.
 #pragma once
 
-#include <atomic>
 #include <string>
 #include <vector>
 

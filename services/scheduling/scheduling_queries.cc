@@ -730,8 +730,8 @@ absl::StatusOr<v1::GetBreadcrumbsResponse> SchedulingQueries::GetBreadcrumbs(
     return technician.status();
   }
   const TimeRange range = LocalDayRange(*day, options_.zone);
-  const std::string lower = PingLowerBound(caller.tenant, *id, range.start);
-  const std::string upper = PingLowerBound(caller.tenant, *id, range.end);
+  const std::string lower = PingKey(caller.tenant, *id, range.start);
+  const std::string upper = PingKey(caller.tenant, *id, range.end);
   v1::GetBreadcrumbsResponse response;
   auto it = store->NewIterator(lower, upper);
   for (it->Seek(lower); it->Valid(); it->Next()) {

@@ -148,12 +148,5 @@ std::string ClockKey(absl::string_view tenant, absl::string_view technician_id) 
 std::string PingKey(absl::string_view tenant, absl::string_view technician_id, absl::Time at) {
   return Kind("ping", tenant).String(technician_id).Time(at).key();
 }
-std::string PingPrefix(absl::string_view tenant, absl::string_view technician_id) {
-  return Kind("ping", tenant).String(technician_id).key();
-}
-std::string PingLowerBound(absl::string_view tenant, absl::string_view technician_id,
-                           absl::Time at) {
-  return PingKey(tenant, technician_id, at);
-}
 
 }  // namespace jobledger::scheduling

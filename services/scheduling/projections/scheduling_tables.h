@@ -53,9 +53,6 @@ std::string ClockKey(absl::string_view tenant, absl::string_view technician_id);
 
 // GPS pings by technician and time (value LocationPing).
 std::string PingKey(absl::string_view tenant, absl::string_view technician_id, absl::Time at);
-std::string PingPrefix(absl::string_view tenant, absl::string_view technician_id);
-std::string PingLowerBound(absl::string_view tenant, absl::string_view technician_id,
-                           absl::Time at);
 
 // A protobuf value by key; an empty message when the key is absent.
 template <typename Message>
