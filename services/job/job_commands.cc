@@ -38,6 +38,14 @@ absl::Time JobCommands::OccurredAt(const common::v1::CommandMeta& meta) const {
   return options_.clock->Now();
 }
 
+JobCommands::JobCommands(JobCommandsOptions options)
+    : options_(std::move(options)),
+      numbering_({.log = options_.log,
+                  .topic = options_.topic,
+                  .projection = options_.projection,
+                  .clock = options_.clock,
+                  .counter_key = [](absl::string_view tenant) { return JobNumberKey(tenant); }}) {}
+
 absl::Status JobCommands::CheckVisible(const server::Caller& caller, const v1::Job& job) const {
   if (caller.sees_everything() || job.created_by() == caller.user_id) return absl::OkStatus();
   // Assignments come from scheduling's events, which only the projection has.
@@ -79,40 +87,6 @@ absl::StatusOr<v1::JobReply> JobCommands::OnJob(const server::Caller& caller,
   return JobReplyOf(*outcome);
 }
 
-JobCommands::TenantNumbers& JobCommands::NumbersOf(const std::string& tenant) {
-  absl::MutexLock lock(&numbers_mu_);
-  auto& numbers = numbers_[tenant];
-  if (numbers == nullptr) numbers = std::make_unique<TenantNumbers>();
-  return *numbers;
-}
-
-absl::StatusOr<int64_t> JobCommands::LastNumber(const std::string& tenant, TenantNumbers& numbers) {
-  if (numbers.last.has_value()) return *numbers.last;
-  if (numbers.uncertain) {
-    // Creates still in flight land (or not) before the log's end is read.
-    numbers.mu.Await(absl::Condition(
-        +[](TenantNumbers* n) ABSL_NO_THREAD_SAFETY_ANALYSIS { return n->in_flight == 0; },
-        &numbers));
-    if (numbers.last.has_value()) return *numbers.last;
-    // Let the projection read every partition to its end: the failed create is there or nowhere.
-    auto partitions = options_.log->PartitionCount(options_.topic);
-    if (!partitions.ok()) return partitions.status();
-    for (int32_t partition = 0; partition < *partitions; ++partition) {
-      auto end = options_.log->HighWatermark(options_.topic, partition);
-      if (!end.ok()) return absl::UnavailableError(end.status().message());
-      if (*end == 0) continue;
-      absl::Status caught_up = options_.projection->WaitFor(
-          {options_.topic, partition, *end - 1}, options_.clock->Now() + absl::Seconds(10));
-      if (!caught_up.ok()) return absl::UnavailableError(caught_up.message());
-    }
-    numbers.uncertain = false;
-  }
-  auto highest = ReadCounter(*options_.projection->store(), JobNumberKey(tenant));
-  if (!highest.ok()) return highest.status();
-  numbers.last = *highest;
-  return *highest;
-}
-
 absl::StatusOr<v1::JobReply> JobCommands::CreateJob(const server::Caller& caller,
                                                     const v1::CreateJobRequest& request) {
   if (absl::Status s = ValidateCreateJob(request); !s.ok()) return s;
@@ -146,42 +120,17 @@ absl::StatusOr<v1::JobReply> JobCommands::CreateJob(const server::Caller& caller
         TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(OccurredAt(request.meta())));
   }
 
-  // The number is taken and the append submitted under the tenant's numbering lock, so appends
-  // reach the log in number order; the fsync is waited for outside it, so creates of one tenant
-  // share group commits.
-  TenantNumbers& numbers = NumbersOf(caller.tenant);
-  std::unique_ptr<JobWriter::Prepared> prepared;
-  {
-    absl::MutexLock numbering(&numbers.mu);
-    auto last = LastNumber(caller.tenant, numbers);
-    if (!last.ok()) return last.status();
-    auto initial = BuildNewJob(request, customer->first, parent ? &*parent : nullptr, job_id,
-                               *last + 1, [this] { return NewId(); });
-    if (!initial.ok()) return initial.status();
-    auto decided = options_.jobs->Prepare(
-        options_.jobs->Key(caller.tenant, job_id), server::CommandMetaOf(caller, request.meta()),
-        [&](const v1::Job& state, const Head& head) {
-          return DecideCreateJob(state, head, *initial, request.notes().empty() ? nullptr : &note);
-        });
-    if (!decided.ok()) return decided.status();
-    prepared = *std::move(decided);
-    if (prepared->appends()) {
-      prepared->Submit();
-      numbers.last = *last + 1;
-      ++numbers.in_flight;
-    }
-  }
-  const bool appended = prepared->appends();
-  auto outcome = prepared->Wait();
-  if (appended) {
-    absl::MutexLock numbering(&numbers.mu);
-    --numbers.in_flight;
-    if (!outcome.ok()) {
-      // It may have landed, and later numbers may have: learn the last one from the log.
-      numbers.last.reset();
-      numbers.uncertain = true;
-    }
-  }
+  // Creates of one tenant take numbers in turn and share group commits (tenant_numbering.h).
+  auto outcome = aggregate::CreateNumbered(
+      numbering_, *options_.jobs, options_.jobs->Key(caller.tenant, job_id),
+      server::CommandMetaOf(caller, request.meta()),
+      [&](const v1::Job& state, const Head& head,
+          int64_t number) -> absl::StatusOr<std::vector<JobEvent>> {
+        auto initial = BuildNewJob(request, customer->first, parent ? &*parent : nullptr, job_id,
+                                   number, [this] { return NewId(); });
+        if (!initial.ok()) return initial.status();
+        return DecideCreateJob(state, head, *initial, request.notes().empty() ? nullptr : &note);
+      });
   if (!outcome.ok()) return outcome.status();
   return JobReplyOf(*outcome);
 }

@@ -7,15 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "domain/decide.h"
 #include "domain/job_events.h"
 #include "jobledger/aggregate/command_result.h"
 #include "jobledger/aggregate/command_writer.h"
+#include "jobledger/aggregate/tenant_numbering.h"
 #include "jobledger/common/clock.h"
 #include "jobledger/common/uuid.h"
 #include "jobledger/eventlog/event_log.h"
@@ -55,7 +53,7 @@ struct JobCommandsOptions {
 
 class JobCommands {
  public:
-  explicit JobCommands(JobCommandsOptions options) : options_(std::move(options)) {}
+  explicit JobCommands(JobCommandsOptions options);
 
   absl::StatusOr<v1::JobReply> CreateJob(const server::Caller& caller,
                                          const v1::CreateJobRequest& request);
@@ -123,24 +121,8 @@ class JobCommands {
   std::string NewId() { return options_.ids->NewId().ToString(); }
   absl::Time OccurredAt(const common::v1::CommandMeta& meta) const;
 
-  // Job numbers: per tenant, gapless. Creates in one tenant take turns; the next number is known
-  // once the previous create's append has an answer.
-  struct TenantNumbers {
-    absl::Mutex mu;
-    std::optional<int64_t> last ABSL_GUARDED_BY(mu);  // unknown until read from the projection
-    // A create's append failed: it may have landed, so the projection must first read the whole
-    // topic before the last number is known again.
-    bool uncertain ABSL_GUARDED_BY(mu) = false;
-    int in_flight ABSL_GUARDED_BY(mu) = 0;  // creates submitted and not yet answered
-  };
-  TenantNumbers& NumbersOf(const std::string& tenant) ABSL_LOCKS_EXCLUDED(numbers_mu_);
-  absl::StatusOr<int64_t> LastNumber(const std::string& tenant, TenantNumbers& numbers)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(numbers.mu);
-
   JobCommandsOptions options_;
-  absl::Mutex numbers_mu_;
-  absl::flat_hash_map<std::string, std::unique_ptr<TenantNumbers>> numbers_
-      ABSL_GUARDED_BY(numbers_mu_);
+  aggregate::TenantNumbering numbering_;
 };
 
 // A command's reply from the writer's outcome.

@@ -122,13 +122,8 @@ absl::StatusOr<std::unique_ptr<JobServer>> JobServer::Start(JobServerOptions opt
     return s;
   }
   auto metrics = std::make_shared<prometheus::Registry>();
-  projection::RunnerOptions runner_options;
-  runner_options.directory =
-      (std::filesystem::path(p.options.server.data_dir) / "projections").string();
-  runner_options.log = p.options.log;
-  runner_options.metrics = metrics.get();
-  runner_options.idle_wait = absl::Milliseconds(5);
-  runner_options.block_cache = projection::NewBlockCache(p.options.projection_cache_bytes);
+  const projection::RunnerOptions runner_options = projection::ServiceRunnerOptions(
+      p.options.server.data_dir, p.options.log, metrics.get(), p.options.projection_cache_bytes);
   auto runner = projection::ProjectionRunner::Start(p.projection, runner_options);
   if (!runner.ok()) return runner.status();
   p.runner = *std::move(runner);

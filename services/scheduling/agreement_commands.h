@@ -10,12 +10,14 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "appointment_commands.h"
-#include "job_client.h"
+#include "client/job_client.h"
 #include "jobledger/scheduling/v1/scheduling_service.pb.h"
 #include "jobledger/server/caller.h"
 #include "writers.h"
 
 namespace jobledger::scheduling {
+
+using job::JobsPort;
 
 struct AgreementCommandsOptions {
   AgreementWriter* agreements = nullptr;

@@ -1,4 +1,4 @@
-// Technician locks with their last writes, and bookings read from the projection.
+// Technician leases, and bookings read from the projection.
 #include "calendars.h"
 
 #include <algorithm>
@@ -8,47 +8,15 @@
 
 namespace jobledger::scheduling {
 
-Calendars::Lease::~Lease() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  for (auto it = slots_.rbegin(); it != slots_.rend(); ++it) (*it)->mu.Unlock();
-}
-
-void Calendars::Lease::Wrote(const projection::LogPosition& position) {
-  for (Slot* slot : slots_) {
-    slot->mu.AssertHeld();
-    slot->last_write = position;
+absl::StatusOr<Calendars::Lease> Calendars::Acquire(const std::string& tenant,
+                                                    const std::vector<std::string>& technicians,
+                                                    absl::Time deadline) {
+  std::vector<std::string> keys;
+  keys.reserve(technicians.size());
+  for (const std::string& technician : technicians) {
+    keys.push_back(projection::KeyBuilder().String(tenant).String(technician).key());
   }
-}
-
-Calendars::Slot& Calendars::SlotOf(const std::string& tenant, const std::string& technician) {
-  std::string key = projection::KeyBuilder().String(tenant).String(technician).key();
-  absl::MutexLock lock(&mu_);
-  std::unique_ptr<Slot>& slot = slots_[key];
-  if (slot == nullptr) {
-    slot = std::make_unique<Slot>();
-    slot->key = std::move(key);
-  }
-  return *slot;
-}
-
-absl::StatusOr<Calendars::Lease> Calendars::Acquire(
-    const std::string& tenant, std::vector<std::string> technicians,
-    absl::Time deadline) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  std::vector<Slot*> slots;
-  for (const std::string& technician : technicians) slots.push_back(&SlotOf(tenant, technician));
-  std::sort(slots.begin(), slots.end(),
-            [](const Slot* a, const Slot* b) { return a->key < b->key; });
-  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
-  Lease lease({});
-  for (Slot* slot : slots) {
-    slot->mu.Lock();  // held only for one durable append
-    lease.slots_.push_back(slot);
-  }
-  for (Slot* slot : lease.slots_) {
-    slot->mu.AssertHeld();
-    if (!slot->last_write.has_value()) continue;
-    if (absl::Status s = projection_->WaitFor(*slot->last_write, deadline); !s.ok()) return s;
-  }
-  return lease;
+  return leases_.Acquire(std::move(keys), deadline);
 }
 
 absl::StatusOr<std::vector<Booking>> Calendars::BookingsOf(const std::string& tenant,

@@ -17,11 +17,13 @@
 
 #include "absl/synchronization/notification.h"
 #include "appointment_commands.h"
-#include "job_client.h"
+#include "client/job_client.h"
 #include "jobledger/projection/projection.h"
 #include "jobledger/projection/runner.h"
 
 namespace jobledger::scheduling {
+
+using job::JobsPort;
 
 struct ReactionsOptions {
   std::string scheduling_topic;

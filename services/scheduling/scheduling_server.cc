@@ -1,20 +1,16 @@
 // Wiring of the scheduling service.
 #include "scheduling_server.h"
 
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-
 #include <filesystem>
 
 #include "agreement_commands.h"
 #include "appointment_commands.h"
 #include "calendars.h"
+#include "client/job_client.h"
 #include "domain/evolve.h"
-#include "job_client.h"
 #include "jobledger/aggregate/projected_state.h"
 #include "jobledger/common/uuid.h"
 #include "jobledger/projection/runner.h"
-#include "jobledger/server/service_tokens.h"
 #include "jobledger/server/wait_for_topics.h"
 #include "projections/scheduling_projection.h"
 #include "projections/scheduling_tables.h"
@@ -70,15 +66,6 @@ void AllowMethods(auth::MethodRoles& roles) {
   }
 }
 
-template <typename Row, typename State>
-std::unique_ptr<aggregate::RowStateSource<Row, State>> SourceOf(
-    const projection::ProjectionRunner* runner, const projection::Table<Row>& table,
-    const State& (Row::*state_of)() const) {
-  return std::make_unique<aggregate::RowStateSource<Row, State>>(
-      runner, &table, PrimaryKey,
-      [state_of](const Row& row) -> const State& { return (row.*state_of)(); });
-}
-
 }  // namespace
 
 struct SchedulingServer::Parts {
@@ -99,8 +86,7 @@ struct SchedulingServer::Parts {
   std::unique_ptr<AgreementWriter> agreements;
   std::unique_ptr<TrackWriter> tracks;
   std::unique_ptr<Calendars> calendars;
-  std::unique_ptr<server::ServiceTokens> tokens;
-  std::unique_ptr<GrpcJobs> grpc_jobs;
+  std::unique_ptr<job::GrpcJobs> grpc_jobs;
   std::unique_ptr<AppointmentCommands> appointment_commands;
   std::unique_ptr<RosterCommands> roster_commands;
   std::unique_ptr<AgreementCommands> agreement_commands;
@@ -144,34 +130,30 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
       return absl::InvalidArgumentError(
           "--job-address: the scheduling service calls the job service");
     }
-    auto tokens = server::ServiceTokens::Create(p.options.server);
-    if (!tokens.ok()) return tokens.status();
-    p.tokens = *std::move(tokens);
-    p.grpc_jobs = std::make_unique<GrpcJobs>(
-        grpc::CreateChannel(p.options.job_address, grpc::InsecureChannelCredentials()),
-        p.tokens.get(), absl::Seconds(5));
+    auto connected =
+        job::GrpcJobs::Connect(p.options.server, p.options.job_address, absl::Seconds(5));
+    if (!connected.ok()) return connected.status();
+    p.grpc_jobs = *std::move(connected);
     jobs = p.grpc_jobs.get();
   }
 
   auto metrics = std::make_shared<prometheus::Registry>();
-  const std::filesystem::path data(p.options.server.data_dir);
-  projection::RunnerOptions runner_options;
-  runner_options.directory = (data / "projections").string();
-  runner_options.log = p.options.log;
-  runner_options.metrics = metrics.get();
-  runner_options.idle_wait = absl::Milliseconds(5);
-  runner_options.block_cache = projection::NewBlockCache(p.options.projection_cache_bytes);
+  const projection::RunnerOptions runner_options = projection::ServiceRunnerOptions(
+      p.options.server.data_dir, p.options.log, metrics.get(), p.options.projection_cache_bytes);
   auto runner = projection::ProjectionRunner::Start(p.projection, runner_options);
   if (!runner.ok()) return runner.status();
   p.runner = *std::move(runner);
 
   const projection::ProjectionRunner* r = p.runner.get();
-  p.schedule_source = SourceOf(r, ScheduleTable(), &v1::ScheduleRow::schedule);
-  p.technician_source = SourceOf(r, TechnicianTable(), &v1::TechnicianRow::technician);
-  p.crew_source = SourceOf(r, CrewTable(), &v1::CrewRow::crew);
-  p.zone_source = SourceOf(r, ZoneTable(), &v1::ZoneRow::zone);
-  p.agreement_source = SourceOf(r, AgreementTable(), &v1::AgreementRow::agreement);
-  p.track_source = SourceOf(r, TrackTable(), &v1::TrackRow::track);
+  p.schedule_source =
+      aggregate::MakeRowStateSource(r, ScheduleTable(), PrimaryKey, &v1::ScheduleRow::schedule);
+  p.technician_source = aggregate::MakeRowStateSource(r, TechnicianTable(), PrimaryKey,
+                                                      &v1::TechnicianRow::technician);
+  p.crew_source = aggregate::MakeRowStateSource(r, CrewTable(), PrimaryKey, &v1::CrewRow::crew);
+  p.zone_source = aggregate::MakeRowStateSource(r, ZoneTable(), PrimaryKey, &v1::ZoneRow::zone);
+  p.agreement_source =
+      aggregate::MakeRowStateSource(r, AgreementTable(), PrimaryKey, &v1::AgreementRow::agreement);
+  p.track_source = aggregate::MakeRowStateSource(r, TrackTable(), PrimaryKey, &v1::TrackRow::track);
 
   aggregate::WriterOptions writer_options;
   writer_options.log = p.options.log;
@@ -241,7 +223,8 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   reaction_options.projection = r;
   p.reactions = std::make_unique<SchedulingReactions>(reaction_options);
   projection::RunnerOptions reactions_runner_options = runner_options;
-  reactions_runner_options.directory = (data / "reactions").string();
+  reactions_runner_options.directory =
+      (std::filesystem::path(p.options.server.data_dir) / "reactions").string();
   auto reactions_runner =
       projection::ProjectionRunner::Start(*p.reactions, reactions_runner_options);
   if (!reactions_runner.ok()) return reactions_runner.status();

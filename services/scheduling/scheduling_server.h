@@ -12,9 +12,13 @@
 #include "jobledger/server/config.h"
 #include "jobledger/server/server.h"
 
+namespace jobledger::job {
+class JobsPort;
+}  // namespace jobledger::job
+
 namespace jobledger::scheduling {
 
-class JobsPort;
+using job::JobsPort;
 
 struct SchedulingServerOptions {
   server::ServerConfig server;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "jobledger/eventlog/topics.h"
+#include "projections/billing_projection.h"
 #include "projections/job_projection.h"
 #include "projections/scheduling_projection.h"
 
@@ -16,6 +17,8 @@ std::vector<std::unique_ptr<projection::Projection>> KnownProjections() {
       std::string(eventlog::kJobTopic), std::string(eventlog::kSchedulingTopic)));
   projections.push_back(std::make_unique<scheduling::SchedulingProjection>(
       std::string(eventlog::kSchedulingTopic), std::string(eventlog::kJobTopic)));
+  projections.push_back(std::make_unique<billing::BillingProjection>(
+      std::string(eventlog::kBillingTopic), std::string(eventlog::kJobTopic)));
   return projections;
 }
 

@@ -13,6 +13,7 @@
 #include "internal/apply.h"
 #include "internal/layout.h"
 #include "jobledger/common/status.h"
+#include "jobledger/projection/store.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
 #include "prometheus/gauge.h"
@@ -499,6 +500,17 @@ ProjectionStatus ProjectionRunner::status() const {
   status.dead_letters = dead_letters_;
   status.last_error = last_error_;
   return status;
+}
+
+RunnerOptions ServiceRunnerOptions(const std::string& data_dir, eventlog::EventLog* log,
+                                   prometheus::Registry* metrics, size_t cache_bytes) {
+  RunnerOptions options;
+  options.directory = (std::filesystem::path(data_dir) / "projections").string();
+  options.log = log;
+  options.metrics = metrics;
+  options.idle_wait = absl::Milliseconds(5);
+  options.block_cache = NewBlockCache(cache_bytes);
+  return options;
 }
 
 }  // namespace jobledger::projection

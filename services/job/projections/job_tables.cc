@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <set>
 
-#include "absl/base/internal/endian.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -196,20 +195,6 @@ std::vector<std::string> ListIndexKeys(absl::string_view tenant, const v1::JobLi
                        .key());
   }
   return keys;
-}
-
-absl::StatusOr<int64_t> ReadCounter(const projection::StateReader& state, absl::string_view key) {
-  auto value = state.Get(key);
-  if (!value.ok()) return value.status();
-  if (!value->has_value()) return 0;
-  if ((*value)->size() != 8) return absl::DataLossError("a counter is not 8 bytes");
-  return static_cast<int64_t>(absl::big_endian::Load64((*value)->data()));
-}
-
-void WriteCounter(projection::StateWriter& state, absl::string_view key, int64_t value) {
-  char bytes[8];
-  absl::big_endian::Store64(bytes, static_cast<uint64_t>(value));
-  state.Put(key, absl::string_view(bytes, sizeof(bytes)));
 }
 
 std::string NormalizeSearchWord(absl::string_view word) {

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "jobledger/job/v1/rows.pb.h"
+#include "jobledger/projection/counter.h"
 #include "jobledger/projection/state.h"
 #include "jobledger/projection/table.h"
 
@@ -69,9 +70,8 @@ std::string TextSearchPrefix(absl::string_view tenant, absl::string_view word, L
 std::vector<ListDimension> ListDimensionsOf(const v1::JobListRow& row);
 std::vector<std::string> ListIndexKeys(absl::string_view tenant, const v1::JobListRow& row);
 
-// Little-endian-free int64 values for counters.
-absl::StatusOr<int64_t> ReadCounter(const projection::StateReader& state, absl::string_view key);
-void WriteCounter(projection::StateWriter& state, absl::string_view key, int64_t value);
+using projection::ReadCounter;
+using projection::WriteCounter;
 
 // Words for text search: lower-cased words of the title and the customer's name, and the job's
 // number both as "job-12" and "12".

@@ -21,11 +21,24 @@ namespace jobledger::job::testing {
          << "code " << status.error_code() << ": " << status.error_message();
 }
 
+server::ServerConfig TestServerConfig(const std::string& service, const std::string& data_dir) {
+  server::ServerConfig config;
+  config.service_name = service;
+  config.listen = "127.0.0.1:0";
+  config.metrics_listen = "127.0.0.1:0";
+  config.jwt.algorithm = auth::JwtAlgorithm::kHs256;
+  config.jwt.key = kKey;
+  config.data_dir = data_dir;
+  config.log_level = server::Level::kWarning;
+  return config;
+}
+
 JobServiceEnv::JobServiceEnv(Backend backend) : data_dir_(dir_.Sub("job")) {
   if (backend == Backend::kKafka) {
     eventlog::DevBrokerOptions broker_options;
     broker_options.topics = {{std::string(eventlog::kJobTopic), kPartitions},
-                             {std::string(eventlog::kSchedulingTopic), kPartitions}};
+                             {std::string(eventlog::kSchedulingTopic), kPartitions},
+                             {std::string(eventlog::kBillingTopic), kPartitions}};
     auto broker = eventlog::DevBroker::Start(broker_options);
     EXPECT_TRUE(broker.ok()) << broker.status();
     broker_ = *std::move(broker);
@@ -45,6 +58,10 @@ JobServiceEnv::JobServiceEnv(Backend backend) : data_dir_(dir_.Sub("job")) {
     auto scheduling = eventlog::EmbeddedLog::Open(options);
     EXPECT_TRUE(scheduling.ok()) << scheduling.status();
     scheduling_log_ = *std::move(scheduling);
+    options.owned_topics = {{std::string(eventlog::kBillingTopic), kPartitions}};
+    auto billing = eventlog::EmbeddedLog::Open(options);
+    EXPECT_TRUE(billing.ok()) << billing.status();
+    billing_log_ = *std::move(billing);
   }
   Start();
 }
@@ -53,13 +70,7 @@ JobServiceEnv::~JobServiceEnv() { Stop(); }
 
 void JobServiceEnv::Start() {
   JobServerOptions options;
-  options.server.service_name = "job";
-  options.server.listen = "127.0.0.1:0";
-  options.server.metrics_listen = "127.0.0.1:0";
-  options.server.jwt.algorithm = auth::JwtAlgorithm::kHs256;
-  options.server.jwt.key = kKey;
-  options.server.data_dir = data_dir_;
-  options.server.log_level = server::Level::kWarning;
+  options.server = TestServerConfig("job", data_dir_);
   options.log = log_.get();
   options.invoices = &invoices_;
   options.time_zone = absl::UTCTimeZone();

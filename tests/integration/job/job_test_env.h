@@ -25,22 +25,28 @@ namespace jobledger::job::testing {
 inline constexpr char kKey[] = "job-service-test-key-job-service-test-key";
 inline constexpr int kPartitions = 4;
 
-// What billing says, set by the test.
+// What billing says: set by the test, or asked of a real billing service (Forward).
 class FakeInvoices final : public InvoiceLookup {
  public:
   void Set(std::vector<std::string> numbers) {
     absl::MutexLock lock(&mu_);
     numbers_ = std::move(numbers);
   }
-  absl::StatusOr<std::vector<std::string>> UnvoidedInvoices(const server::Caller&,
-                                                            const std::string&) override {
+  void Forward(InvoiceLookup* billing) {
     absl::MutexLock lock(&mu_);
+    billing_ = billing;
+  }
+  absl::StatusOr<std::vector<std::string>> UnvoidedInvoices(const server::Caller& caller,
+                                                            const std::string& job_id) override {
+    absl::MutexLock lock(&mu_);
+    if (billing_ != nullptr) return billing_->UnvoidedInvoices(caller, job_id);
     return numbers_;
   }
 
  private:
   absl::Mutex mu_;
   std::vector<std::string> numbers_ ABSL_GUARDED_BY(mu_);
+  InvoiceLookup* billing_ ABSL_GUARDED_BY(mu_) = nullptr;
 };
 
 enum class Backend { kEmbedded, kKafka };
@@ -67,6 +73,8 @@ class JobServiceEnv {
   eventlog::EventLog& scheduling_log() {
     return scheduling_log_ != nullptr ? *scheduling_log_ : *log_;
   }
+  // The billing topic's writer: the embedded log's third owner, or the same Kafka log.
+  eventlog::EventLog& billing_log() { return billing_log_ != nullptr ? *billing_log_ : *log_; }
   std::string address() const;
   const std::string& data_dir() const { return data_dir_; }
   std::string projections_dir() const { return data_dir_ + "/projections"; }
@@ -89,6 +97,7 @@ class JobServiceEnv {
   std::unique_ptr<eventlog::DevBroker> broker_;
   std::unique_ptr<eventlog::EventLog> log_;
   std::unique_ptr<eventlog::EventLog> scheduling_log_;  // the embedded log's second owner
+  std::unique_ptr<eventlog::EventLog> billing_log_;     // and its third
   FakeInvoices invoices_;
   std::unique_ptr<JobServer> server_;
   std::unique_ptr<v1::JobService::Stub> job_stub_;
@@ -97,6 +106,10 @@ class JobServiceEnv {
   std::map<std::string, int64_t> sequences_ ABSL_GUARDED_BY(sequences_mu_);
   std::map<std::string, std::string> hashes_ ABSL_GUARDED_BY(sequences_mu_);
 };
+
+// A service's chassis configuration in tests: loopback port 0 for gRPC and metrics, HS256 tokens
+// signed with kKey, warnings and errors logged.
+server::ServerConfig TestServerConfig(const std::string& service, const std::string& data_dir);
 
 // An OK status or a failure message with the code and text.
 ::testing::AssertionResult IsOk(const grpc::Status& status);

@@ -19,13 +19,7 @@ SchedulingEnv::~SchedulingEnv() { Stop(); }
 
 void SchedulingEnv::Start() {
   SchedulingServerOptions options;
-  options.server.service_name = "scheduling";
-  options.server.listen = "127.0.0.1:0";
-  options.server.metrics_listen = "127.0.0.1:0";
-  options.server.jwt.algorithm = auth::JwtAlgorithm::kHs256;
-  options.server.jwt.key = job::testing::kKey;
-  options.server.data_dir = data_dir_;
-  options.server.log_level = server::Level::kWarning;
+  options.server = job::testing::TestServerConfig("scheduling", data_dir_);
   options.log = &jobs_env_.scheduling_log();
   options.job_address = jobs_env_.address();
   options.time_zone = absl::UTCTimeZone();

@@ -288,6 +288,30 @@ TEST_F(CommandWriterTest, DecisionsThatRefuseOrDoNothingAppendNothing) {
   EXPECT_TRUE(EventsOf("a").empty());
 }
 
+TEST_F(CommandWriterTest, APreparedCommandSaysWhetherItAppendsBeforeAndAfterSubmit) {
+  // Numbering counts a number as used only when the create appends: that must still be known
+  // once Submit has handed the records to the log.
+  auto decide = [](const Counter&, const Head&) -> absl::StatusOr<std::vector<Added>> {
+    Int64Value added;
+    added.set_value(1);
+    return std::vector<Added>{added};
+  };
+  auto prepared = writer_->Prepare(writer_->Key("acme", "a"), {}, decide);
+  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  EXPECT_TRUE((*prepared)->appends());
+  (*prepared)->Submit();
+  EXPECT_TRUE((*prepared)->appends());
+  ASSERT_TRUE((*prepared)->Wait().ok());
+  auto idle =
+      writer_->Prepare(writer_->Key("acme", "b"), {},
+                       [](const Counter&, const Head&) -> absl::StatusOr<std::vector<Added>> {
+                         return std::vector<Added>{};
+                       });
+  ASSERT_TRUE(idle.ok());
+  (*idle)->Submit();
+  EXPECT_FALSE((*idle)->appends());
+}
+
 TEST(DerivedAggregateIdTest, IsStablePerTenantTypeAndKey) {
   const Uuid id = DerivedAggregateId("acme", "job", "key-1");
   EXPECT_EQ(id, DerivedAggregateId("acme", "job", "key-1"));

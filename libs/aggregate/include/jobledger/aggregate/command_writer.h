@@ -139,7 +139,7 @@ class CommandWriter {
     Prepared& operator=(const Prepared&) = delete;
 
     // Whether Submit appends anything (false for a replay or a command that changes nothing).
-    bool appends() const { return !records_.empty(); }
+    bool appends() const { return appends_; }
 
     void Submit() {
       if (submitted_) return;
@@ -223,6 +223,7 @@ class CommandWriter {
                                                   " does not apply: ", evolved.message()));
         }
         records_.push_back(eventlog::EncodeEvent(outcome_.events.back()));
+        appends_ = true;
       }
       partition_ = eventlog::PartitionForKey(key_.id, writer_->partitions_);
       return absl::OkStatus();
@@ -256,7 +257,8 @@ class CommandWriter {
     Outcome<State> outcome_;
     Head head_;
     int32_t partition_ = 0;
-    std::vector<eventlog::Record> records_;
+    std::vector<eventlog::Record> records_;  // handed to the log by Submit
+    bool appends_ = false;
     absl::Mutex done_mu_;
     bool done_ ABSL_GUARDED_BY(done_mu_) = false;
     std::optional<absl::StatusOr<eventlog::AppendResult>> appended_ ABSL_GUARDED_BY(done_mu_);

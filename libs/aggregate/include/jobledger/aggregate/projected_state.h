@@ -3,12 +3,14 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "jobledger/aggregate/event_variant.h"
 #include "jobledger/aggregate/state_source.h"
 #include "jobledger/events/v1/envelope.pb.h"
 #include "jobledger/projection/runner.h"
@@ -71,5 +73,43 @@ class RowStateSource final : public StateSource<State> {
   KeyOf key_of_;
   StateOf state_of_;
 };
+
+// A RowStateSource of `table`'s rows (found by `key_of`), their state read by `state_of`.
+template <typename Row, typename State>
+std::unique_ptr<RowStateSource<Row, State>> MakeRowStateSource(
+    const projection::ProjectionRunner* runner, const projection::Table<Row>& table,
+    typename RowStateSource<Row, State>::KeyOf key_of, const State& (Row::*state_of)() const) {
+  return std::make_unique<RowStateSource<Row, State>>(
+      runner, &table, std::move(key_of),
+      [state_of](const Row& row) -> const State& { return (row.*state_of)(); });
+}
+
+// Decodes the event as one of `Variant`'s, checks it continues the chain of the aggregate stored
+// at `primary_key`, evolves the row's state (`state_of`) and stores the row; returns the decoded
+// event, and the row before and after when asked for.
+template <typename Variant, typename Row, typename State>
+absl::StatusOr<Variant> ApplyToRow(
+    const events::v1::Event& event, const projection::Table<Row>& table,
+    absl::string_view primary_key, State* (Row::*state_of)(),
+    absl::Status (*evolve)(State&, const events::v1::Envelope&, const Variant&),
+    projection::StateWriter& state, Row* before = nullptr, Row* after = nullptr) {
+  const events::v1::Envelope& envelope = event.envelope();
+  auto decoded = DecodeEventAs<Variant>(envelope.type(), event.payload());
+  if (!decoded.ok()) return decoded.status();
+  auto stored = table.Get(state, primary_key);
+  if (!stored.ok()) return stored.status();
+  Row row = stored->value_or(Row());
+  if (before != nullptr) *before = row;
+  State& current = *(row.*state_of)();
+  if (absl::Status s = CheckChain(envelope, current.version(), row.last_hash()); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = evolve(current, envelope, *decoded); !s.ok()) return s;
+  row.set_tenant(envelope.tenant());
+  row.set_last_hash(envelope.hash());
+  if (absl::Status s = table.Put(state, row, *stored); !s.ok()) return s;
+  if (after != nullptr) *after = std::move(row);
+  return *std::move(decoded);
+}
 
 }  // namespace jobledger::aggregate

@@ -54,6 +54,12 @@ struct RunnerOptions {
   absl::Duration lag_interval = absl::Seconds(1);
 };
 
+// The options a service runs its projections with: stores under <data_dir>/projections, polled
+// every 5 ms when idle (commands wait on the projection), one block cache of `cache_bytes` for all
+// of them (copy the options for another runner of the process, changing only the directory).
+RunnerOptions ServiceRunnerOptions(const std::string& data_dir, eventlog::EventLog* log,
+                                   prometheus::Registry* metrics, size_t cache_bytes);
+
 struct ProjectionStatus {
   std::string name;
   int32_t version = 0;
