@@ -6,12 +6,12 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "domain/calendar.h"
@@ -117,28 +117,6 @@ absl::StatusOr<std::vector<Row>> ReadAll(const projection::Table<Row>& table,
   return rows;
 }
 
-// The tenant's active technicians in the "name" index's order (lower-case name, then id). One
-// scan of the rows, sorted here: the index would read each row by key, five times slower.
-absl::StatusOr<std::vector<v1::Technician>> ActiveTechnicians(const StateReader& state,
-                                                              const std::string& tenant) {
-  auto rows = ReadAll(TechnicianTable(), state, "", TenantPrefix(tenant));
-  if (!rows.ok()) return rows.status();
-  std::vector<std::pair<std::string, v1::Technician*>> order;
-  for (v1::TechnicianRow& row : *rows) {
-    if (row.technician().active()) {
-      order.emplace_back(absl::AsciiStrToLower(row.technician().name()), row.mutable_technician());
-    }
-  }
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.first, a.second->technician_id()) <
-           std::tie(b.first, b.second->technician_id());
-  });
-  std::vector<v1::Technician> technicians;
-  technicians.reserve(order.size());
-  for (auto& [name, technician] : order) technicians.push_back(std::move(*technician));
-  return technicians;
-}
-
 absl::StatusOr<v1::Technician> ReadTechnician(const StateReader& state, const std::string& tenant,
                                               const std::string& technician_id) {
   auto row = TechnicianTable().Get(state, PrimaryKey(tenant, technician_id));
@@ -156,42 +134,62 @@ absl::StatusOr<std::string> TechnicianIdOf(const Caller& caller, const std::stri
   return id;
 }
 
-// Technicians' bookings from their calendar days. One iterator serves the whole query (one
-// consistent view, no set-up per technician); it is unbounded, so each technician's days are
-// bounded by key here.
+// Technicians' bookings from their calendar days.
 class CalendarReader {
  public:
-  // `many`: the query reads many technicians' calendars, so whole days are read at once (one
-  // range scan per UTC day) and kept; otherwise each technician's days are point reads.
-  // `only`, when given, limits whole-day reads to those technicians (others are not parsed).
-  // Without `ids`, bookings carry only their ranges (free time needs no more), which spares two
-  // string copies per booking.
-  CalendarReader(const StateReader& state, const std::string& tenant, bool many,
-                 const std::set<std::string>* only = nullptr, bool ids = true)
-      : state_(state), tenant_(tenant), many_(many), only_(only), ids_(ids) {}
+  // One technician's calendar: each of their days is a point read.
+  CalendarReader(const StateReader& state, const std::string& tenant)
+      : state_(&state), tenant_(tenant) {}
+  // Many technicians' calendars: whole UTC days from the cache (one range scan per day it does
+  // not hold). Without `ids`, bookings carry only their ranges (free time needs no more), which
+  // spares two string copies per booking.
+  CalendarReader(ReadCache& cache, std::shared_ptr<const StateReader> store,
+                 const std::string& tenant, bool ids = true)
+      : tenant_(tenant), cache_(&cache), store_(std::move(store)), ids_(ids) {}
 
   // A technician's bookings that overlap `range`, sorted by start then appointment id, each once.
   // Bookings carry their ranges: no appointment is read.
   absl::StatusOr<std::vector<Booking>> BookingsOf(const std::string& technician, TimeRange range) {
+    const int64_t first = UtcDayOf(range.start);
+    const int64_t last = UtcDayOf(range.end - absl::Nanoseconds(1));
     std::vector<Booking> bookings;
-    for (int64_t day = UtcDayOf(range.start); day <= UtcDayOf(range.end - absl::Nanoseconds(1));
-         ++day) {
-      if (many_) {
+    if (cache_ != nullptr) {
+      // The technician's lists of each day first, so that the result is allocated once.
+      absl::InlinedVector<const std::vector<Booking>*, 16> lists;
+      size_t count = 0;
+      for (int64_t day = first; day <= last; ++day) {
         auto loaded = Day(day);
         if (!loaded.ok()) return loaded.status();
         auto it = (*loaded)->find(technician);
         if (it == (*loaded)->end()) continue;
-        for (const Booking& booking : it->second) {
-          if (Overlaps(booking.range, range)) bookings.push_back(booking);
+        lists.push_back(&it->second);
+        count += it->second.size();
+      }
+      bookings.reserve(count);
+      for (const std::vector<Booking>* list : lists) {
+        for (const Booking& booking : *list) {
+          if (!Overlaps(booking.range, range)) continue;
+          if (ids_) {
+            bookings.push_back(booking);
+          } else {  // (then bookings with equal ranges are one: the same for free time)
+            bookings.push_back({{}, {}, booking.range});
+          }
         }
-      } else {
-        auto bytes = state_.Get(CalendarDayKey(tenant_, technician, day));
+      }
+    } else {
+      for (int64_t day = first; day <= last; ++day) {
+        auto bytes = state_->Get(CalendarDayKey(tenant_, technician, day));
         if (!bytes.ok()) return bytes.status();
         if (!bytes->has_value()) continue;
-        std::vector<Booking> all;
-        if (absl::Status s = Parse(**bytes, technician, all); !s.ok()) return s;
-        for (Booking& booking : all) {
-          if (Overlaps(booking.range, range)) bookings.push_back(std::move(booking));
+        if (!day_.ParseFromString(**bytes)) {
+          return absl::DataLossError(
+              absl::StrCat("a calendar day of technician ", technician, " does not parse"));
+        }
+        for (const v1::Busy& busy : day_.busy()) {
+          const TimeRange busy_range{TimeFromProto(busy.start()), TimeFromProto(busy.end())};
+          if (Overlaps(busy_range, range)) {
+            bookings.push_back({busy.appointment_id(), busy.job_id(), busy_range});
+          }
         }
       }
     }
@@ -208,50 +206,23 @@ class CalendarReader {
   }
 
  private:
-  using DayBookings = std::map<std::string, std::vector<Booking>>;  // by technician
-
-  absl::Status Parse(absl::string_view bytes, absl::string_view technician,
-                     std::vector<Booking>& out) {
-    if (!day_.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-      return absl::DataLossError(
-          absl::StrCat("a calendar day of technician ", technician, " does not parse"));
-    }
-    for (const v1::Busy& busy : day_.busy()) {
-      Booking& booking = out.emplace_back();
-      booking.range = TimeRange{TimeFromProto(busy.start()), TimeFromProto(busy.end())};
-      if (!ids_) continue;  // (then bookings with equal ranges are one: the same for free time)
-      booking.appointment_id = busy.appointment_id();
-      booking.job_id = busy.job_id();
-    }
-    return absl::OkStatus();
-  }
-
-  // Every technician's bookings of one UTC day, read with one range scan the first time.
+  // Every technician's bookings of one UTC day, held for the rest of the query.
   absl::StatusOr<const DayBookings*> Day(int64_t day) {
-    auto found = days_.find(day);
-    if (found != days_.end()) return &found->second;
-    DayBookings& bookings = days_[day];
-    const std::string prefix = CalendarDayPrefix(tenant_, day);
-    auto it = state_.NewIterator(prefix, projection::PrefixEnd(prefix));
-    for (it->Seek(prefix); it->Valid(); it->Next()) {
-      projection::KeyReader key(it->key().substr(prefix.size()));
-      auto technician = key.String();
-      if (!technician.ok()) return absl::DataLossError("a calendar key does not parse");
-      if (only_ != nullptr && !only_->contains(*technician)) continue;
-      if (absl::Status s = Parse(it->value(), *technician, bookings[*technician]); !s.ok()) {
-        return s;
-      }
+    for (const auto& [number, bookings] : days_) {
+      if (number == day) return bookings.get();
     }
-    if (absl::Status s = it->status(); !s.ok()) return s;
-    return &bookings;
+    auto bookings = cache_->CalendarDay(store_, tenant_, day);
+    if (!bookings.ok()) return bookings.status();
+    days_.emplace_back(day, *std::move(bookings));
+    return days_.back().second.get();
   }
 
-  const StateReader& state_;
+  const StateReader* state_ = nullptr;
   const std::string& tenant_;
-  const bool many_;
-  const std::set<std::string>* only_;
-  const bool ids_;
-  std::map<int64_t, DayBookings> days_;
+  ReadCache* cache_ = nullptr;
+  std::shared_ptr<const StateReader> store_;
+  const bool ids_ = true;
+  std::vector<std::pair<int64_t, std::shared_ptr<const DayBookings>>> days_;  // a few days
   v1::CalendarDay day_;  // reused: its fields keep their memory
 };
 
@@ -548,7 +519,7 @@ absl::StatusOr<v1::AppointmentsResponse> SchedulingQueries::GetTechnicianSchedul
   if (auto technician = ReadTechnician(*store, caller.tenant, *id); !technician.ok()) {
     return technician.status();
   }
-  CalendarReader calendars(*store, caller.tenant, /*many=*/false);
+  CalendarReader calendars(*store, caller.tenant);
   AppointmentLookup lookup(*store, caller.tenant);
   v1::AppointmentsResponse response;
   if (absl::Status s =
@@ -580,12 +551,12 @@ absl::StatusOr<v1::GetBoardResponse> SchedulingQueries::GetBoard(
 
   const auto store = options_.projection->store();
   const TimeRange range = LocalDays(*first, *last, options_.zone);
-  auto technicians = ActiveTechnicians(*store, caller.tenant);
+  auto technicians = cache_->ActiveTechnicians(store, caller.tenant);
   if (!technicians.ok()) return technicians.status();
-  CalendarReader calendars(*store, caller.tenant, /*many=*/true);
+  CalendarReader calendars(*cache_, store, caller.tenant);
   AppointmentLookup lookup(*store, caller.tenant);
   v1::GetBoardResponse response;
-  for (const v1::Technician& technician : *technicians) {
+  for (const v1::Technician& technician : **technicians) {
     v1::TechnicianAppointments& entry = *response.add_technicians();
     entry.set_technician_id(technician.technician_id());
     entry.set_name(technician.name());
@@ -626,17 +597,14 @@ absl::StatusOr<v1::FindFreeSlotsResponse> SchedulingQueries::FindFreeSlots(
   const absl::Duration duration =
       VisitLength(request.duration_minutes(), *job, absl::Minutes(kDefaultSlotMinutes));
   const TimeRange range = LocalDays(*first, *first + (*days - 1), options_.zone);
-  auto technicians = ActiveTechnicians(*store, caller.tenant);
+  // Parsed once per change of their rows, not per search (ReadCache).
+  auto technicians = cache_->ActiveTechnicians(store, caller.tenant);
   if (!technicians.ok()) return technicians.status();
-  // Only those who could take the job: their calendars are the reads that cost.
-  std::set<std::string> skilled;
-  for (const v1::Technician& technician : *technicians) {
-    if (HasSkills(technician, skills)) skilled.insert(technician.technician_id());
-  }
-  CalendarReader calendars(*store, caller.tenant, /*many=*/true, &skilled, /*ids=*/false);
+  CalendarReader calendars(*cache_, store, caller.tenant, /*ids=*/false);
   std::vector<Candidate> candidates;
-  for (const v1::Technician& technician : *technicians) {
-    if (!skilled.contains(technician.technician_id())) continue;
+  for (const v1::Technician& technician : **technicians) {
+    // Only those who could take the job.
+    if (!HasSkills(technician, skills)) continue;
     auto bookings = calendars.BookingsOf(technician.technician_id(), range);
     if (!bookings.ok()) return bookings.status();
     candidates.push_back({&technician, *std::move(bookings), false});
@@ -671,12 +639,13 @@ absl::StatusOr<v1::SuggestTechniciansResponse> SchedulingQueries::SuggestTechnic
   // Conflicts need the visit's bookings; the load needs its whole local day's.
   const TimeRange day = LocalDayRange(LocalDay(want.start, options_.zone), options_.zone);
   const TimeRange read{std::min(want.start, day.start), std::max(want.end, day.end)};
-  auto technicians = ActiveTechnicians(*store, caller.tenant);
+  auto technicians = cache_->ActiveTechnicians(store, caller.tenant);
   if (!technicians.ok()) return technicians.status();
-  CalendarReader calendars(*store, caller.tenant, /*many=*/true);
+  CalendarReader calendars(*cache_, store, caller.tenant);
   ZoneLookup zones(*store, caller.tenant, job->postal_code());
   std::vector<Candidate> candidates;
-  for (const v1::Technician& technician : *technicians) {
+  candidates.reserve((*technicians)->size());
+  for (const v1::Technician& technician : **technicians) {
     auto bookings = calendars.BookingsOf(technician.technician_id(), read);
     if (!bookings.ok()) return bookings.status();
     auto in_home_zone = zones.Contains(technician.home_zone_id());
@@ -699,10 +668,10 @@ absl::StatusOr<v1::GetLiveMapResponse> SchedulingQueries::GetLiveMap(
   if (absl::Status s = OfficeOnly(caller, "the live map"); !s.ok()) return s;
   if (absl::Status s = WaitForPosition(caller, request.min_position()); !s.ok()) return s;
   const auto store = options_.projection->store();
-  auto technicians = ActiveTechnicians(*store, caller.tenant);
+  auto technicians = cache_->ActiveTechnicians(store, caller.tenant);
   if (!technicians.ok()) return technicians.status();
   v1::GetLiveMapResponse response;
-  for (const v1::Technician& technician : *technicians) {
+  for (const v1::Technician& technician : **technicians) {
     auto track = TrackTable().Get(*store, PrimaryKey(caller.tenant, technician.technician_id()));
     if (!track.ok()) return track.status();
     if (!track->has_value() || !(*track)->track().has_last_ping()) continue;

@@ -3,6 +3,9 @@
 // caller's tenant and applies the visibility rule (ARCHITECTURE.md §8). No gRPC here.
 #pragma once
 
+#include <memory>
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -13,6 +16,7 @@
 #include "jobledger/scheduling/v1/rows.pb.h"
 #include "jobledger/scheduling/v1/scheduling_service.pb.h"
 #include "jobledger/server/caller.h"
+#include "read_cache.h"
 
 namespace jobledger::scheduling {
 
@@ -26,6 +30,8 @@ struct SchedulingQueriesOptions {
   // The job topic, read to its end before a job is called unknown (created a moment ago).
   eventlog::EventLog* log = nullptr;
   std::string job_topic;
+  // The most the parsed technicians and calendar days of the office views may take (ReadCache).
+  size_t read_cache_bytes = ReadCache::kDefaultMaxBytes;
 };
 
 // Technicians may read only their own record, schedule and breadcrumbs (an empty technician_id
@@ -34,7 +40,9 @@ struct SchedulingQueriesOptions {
 // refuse them with PERMISSION_DENIED.
 class SchedulingQueries {
  public:
-  explicit SchedulingQueries(SchedulingQueriesOptions options) : options_(std::move(options)) {}
+  explicit SchedulingQueries(SchedulingQueriesOptions options)
+      : options_(std::move(options)),
+        cache_(std::make_unique<ReadCache>(options_.read_cache_bytes)) {}
 
   absl::StatusOr<v1::Technician> GetTechnician(const server::Caller& caller,
                                                const v1::GetTechnicianRequest& request) const;
@@ -80,6 +88,8 @@ class SchedulingQueries {
   absl::StatusOr<v1::JobInfo> JobOf(const server::Caller& caller, const std::string& job_id) const;
 
   SchedulingQueriesOptions options_;
+  // Shared by the queries' threads; locks itself.
+  std::unique_ptr<ReadCache> cache_;
 };
 
 }  // namespace jobledger::scheduling

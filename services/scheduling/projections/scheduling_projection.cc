@@ -21,32 +21,16 @@ namespace {
 using events::v1::Envelope;
 using projection::StateWriter;
 
-// Decodes the event as one of `Variant`'s, checks it continues the aggregate's chain, evolves the
-// row's state and stores the row; returns the decoded event. `state_of` gives the row's state.
+// aggregate::ApplyToRow on the row of the event's aggregate.
 template <typename Variant, typename Row, typename State>
 absl::StatusOr<Variant> ApplyToRow(const events::v1::Event& event,
                                    const projection::Table<Row>& table, State* (Row::*state_of)(),
                                    absl::Status (*evolve)(State&, const Envelope&, const Variant&),
                                    StateWriter& state, Row* before = nullptr,
                                    Row* after = nullptr) {
-  const Envelope& envelope = event.envelope();
-  auto decoded = DecodeEventAs<Variant>(envelope.type(), event.payload());
-  if (!decoded.ok()) return decoded.status();
-  auto stored = table.Get(state, PrimaryKey(envelope.tenant(), envelope.aggregate_id()));
-  if (!stored.ok()) return stored.status();
-  Row row = stored->value_or(Row());
-  if (before != nullptr) *before = row;
-  State& current = *(row.*state_of)();
-  if (absl::Status s = aggregate::CheckChain(envelope, current.version(), row.last_hash());
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = evolve(current, envelope, *decoded); !s.ok()) return s;
-  row.set_tenant(envelope.tenant());
-  row.set_last_hash(envelope.hash());
-  if (absl::Status s = table.Put(state, row, *stored); !s.ok()) return s;
-  if (after != nullptr) *after = std::move(row);
-  return *std::move(decoded);
+  return aggregate::ApplyToRow<Variant>(
+      event, table, PrimaryKey(event.envelope().tenant(), event.envelope().aggregate_id()),
+      state_of, evolve, state, before, after);
 }
 
 // ---- calendars and day lists follow each appointment
@@ -94,6 +78,14 @@ absl::Status IndexAppointment(StateWriter& state, absl::string_view tenant,
         state.Delete(key);
       } else {
         state.Put(key, projection::DeterministicBytes(*calendar));
+      }
+    }
+  }
+  if (!people.empty()) {
+    for (int64_t day = UtcDayOf(range.start); day <= UtcDayOf(range.end - absl::Nanoseconds(1));
+         ++day) {
+      if (absl::Status s = BumpVersion(state, CalendarDayVersionKey(tenant, day)); !s.ok()) {
+        return s;
       }
     }
   }
@@ -155,10 +147,10 @@ absl::Status ApplySchedulingEvent(const events::v1::Event& event, StateWriter& s
   const std::string& type = event.envelope().aggregate_type();
   if (type == kScheduleAggregate) return ApplyScheduleEvent(event, state);
   if (type == kTechnicianAggregate) {
-    return ApplyToRow<TechnicianEvent>(event, TechnicianTable(),
-                                       &v1::TechnicianRow::mutable_technician, &EvolveTechnician,
-                                       state)
-        .status();
+    auto applied = ApplyToRow<TechnicianEvent>(
+        event, TechnicianTable(), &v1::TechnicianRow::mutable_technician, &EvolveTechnician, state);
+    if (!applied.ok()) return applied.status();
+    return BumpVersion(state, TechniciansVersionKey(event.envelope().tenant()));
   }
   if (type == kCrewAggregate) {
     return ApplyToRow<CrewEvent>(event, CrewTable(), &v1::CrewRow::mutable_crew, &EvolveCrew, state)

@@ -16,7 +16,8 @@ class SchedulingProjection final : public projection::Projection {
       : scheduling_topic_(std::move(scheduling_topic)), job_topic_(std::move(job_topic)) {}
 
   std::string name() const override { return "scheduling"; }
-  int32_t version() const override { return 2; }
+  // 3: change counters of technicians and calendar days (TechniciansVersionKey).
+  int32_t version() const override { return 3; }
   std::vector<std::string> topics() const override { return {scheduling_topic_, job_topic_}; }
 
   absl::Status Apply(const events::v1::Event& event, const projection::EventPosition& position,

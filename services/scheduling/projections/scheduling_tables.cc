@@ -123,6 +123,35 @@ std::string CalendarDayPrefix(absl::string_view tenant, int64_t utc_day) {
   return Kind("cal", tenant).Int64(utc_day).key();
 }
 
+std::string TechniciansVersionKey(absl::string_view tenant) {
+  return Kind("version", tenant).String("technicians").key();
+}
+std::string CalendarDayVersionKey(absl::string_view tenant, int64_t utc_day) {
+  return Kind("version", tenant).String("cal").Int64(utc_day).key();
+}
+
+absl::StatusOr<int64_t> ReadVersion(const projection::StateReader& state, absl::string_view key) {
+  auto bytes = state.Get(key);
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return 0;
+  if ((*bytes)->size() != sizeof(uint64_t)) {
+    return absl::DataLossError("a change counter is not 8 bytes");
+  }
+  uint64_t value = 0;
+  for (unsigned char byte : **bytes) value = value << 8 | byte;
+  return static_cast<int64_t>(value);
+}
+
+absl::Status BumpVersion(projection::StateWriter& state, absl::string_view key) {
+  auto version = ReadVersion(state, key);
+  if (!version.ok()) return version.status();
+  uint64_t value = static_cast<uint64_t>(*version) + 1;
+  char bytes[sizeof(uint64_t)];
+  for (int i = sizeof(bytes) - 1; i >= 0; --i, value >>= 8) bytes[i] = static_cast<char>(value);
+  state.Put(key, absl::string_view(bytes, sizeof(bytes)));
+  return absl::OkStatus();
+}
+
 std::string DayAppointmentKey(absl::string_view tenant, absl::CivilDay day, absl::Time start,
                               absl::string_view appointment_id) {
   return Kind("day", tenant).Int64(DayNumber(day)).Time(start).String(appointment_id).key();

@@ -37,6 +37,14 @@ std::string CalendarDayKey(absl::string_view tenant, absl::string_view technicia
                            int64_t utc_day);
 std::string CalendarDayPrefix(absl::string_view tenant, int64_t utc_day);
 
+// Change counters, bumped in the same batch as the rows they cover, so that a query can tell
+// with one point read whether rows it parsed earlier are still what the store holds: a tenant's
+// technician rows, and a tenant's calendar rows of one UTC day. Absent counts as 0.
+std::string TechniciansVersionKey(absl::string_view tenant);
+std::string CalendarDayVersionKey(absl::string_view tenant, int64_t utc_day);
+absl::StatusOr<int64_t> ReadVersion(const projection::StateReader& state, absl::string_view key);
+[[nodiscard]] absl::Status BumpVersion(projection::StateWriter& state, absl::string_view key);
+
 // Scheduled appointments by local day and start (value: the job id), and those with nobody
 // assigned.
 std::string DayAppointmentKey(absl::string_view tenant, absl::CivilDay day, absl::Time start,

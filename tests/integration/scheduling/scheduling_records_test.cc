@@ -609,6 +609,128 @@ TEST_F(SchedulingRecordsTest, FreeSlotsAndSuggestionsKeepToSkillsAndBookings) {
   EXPECT_GT(ann.score(), bob.score());
 }
 
+// The queries keep technicians and calendar days parsed between calls (ReadCache): every change
+// shows in the very next answer asked for at the change's position.
+TEST_F(SchedulingRecordsTest, FreeSlotsAndSuggestionsShowEachChangeInTheVeryNextAnswer) {
+  env_.RegisterTechnician("tech-ann", "Ann", {"hvac"});
+  env_.RegisterTechnician("tech-bob", "Bob", {"hvac"});
+  const std::string job_id = env_.CreateJob("Heat pump", {"hvac"}, 120);
+  SchedulingCaughtUp(eventlog::kJobTopic);
+  SchedulingCaughtUp(eventlog::kSchedulingTopic);
+  const absl::CivilDay monday(2030, 3, 4);
+
+  // Free slots on Monday and Tuesday, as "technician day hh:mm-hh:mm".
+  auto slots = [&](const common::v1::LogPosition& position) {
+    v1::FindFreeSlotsRequest find;
+    find.set_job_id(job_id);
+    *find.mutable_first_day() = Date(monday);
+    find.set_days(2);
+    *find.mutable_min_position() = position;
+    v1::FindFreeSlotsResponse found;
+    EXPECT_TRUE(IsOk(env_.dispatch().FindFreeSlots(env_.Dispatcher().get(), find, &found)));
+    std::vector<std::string> described;
+    for (const v1::FreeSlot& slot : found.slots()) {
+      described.push_back(absl::StrCat(
+          slot.technician_id(), " ",
+          absl::FormatTime("%a %H:%M", TimeFromProto(slot.start()), absl::UTCTimeZone()), "-",
+          absl::FormatTime("%H:%M", TimeFromProto(slot.end()), absl::UTCTimeZone())));
+    }
+    return described;
+  };
+  // Suggestions for Monday 10:00-12:00, by technician id.
+  auto suggestions = [&](const common::v1::LogPosition& position) {
+    v1::SuggestTechniciansRequest suggest;
+    suggest.set_job_id(job_id);
+    *suggest.mutable_window()->mutable_start() = At(Day(10));
+    *suggest.mutable_window()->mutable_end() = At(Day(12));
+    *suggest.mutable_min_position() = position;
+    v1::SuggestTechniciansResponse suggested;
+    EXPECT_TRUE(
+        IsOk(env_.dispatch().SuggestTechnicians(env_.Dispatcher().get(), suggest, &suggested)));
+    std::map<std::string, v1::TechnicianSuggestion> by_id;
+    for (const v1::TechnicianSuggestion& s : suggested.suggestions()) by_id[s.technician_id()] = s;
+    return by_id;
+  };
+  auto board = [&](const common::v1::LogPosition& position) {
+    v1::GetBoardRequest request;
+    *request.mutable_first_day() = Date(monday);
+    *request.mutable_min_position() = position;
+    v1::GetBoardResponse response;
+    EXPECT_TRUE(IsOk(env_.dispatch().GetBoard(env_.Dispatcher().get(), request, &response)));
+    return Describe(response);
+  };
+
+  const std::vector<std::string> all_free = {"tech-ann Mon 06:00-22:00", "tech-bob Mon 06:00-22:00",
+                                             "tech-ann Tue 06:00-22:00",
+                                             "tech-bob Tue 06:00-22:00"};
+  EXPECT_EQ(slots({}), all_free);
+  EXPECT_EQ(slots({}), all_free);  // asked again: the same
+  EXPECT_TRUE(suggestions({})["tech-ann"].available());
+  EXPECT_THAT(board({}), ::testing::Not(HasSubstr("appointment_id")));
+
+  // Ann is booked 10:00-12:00 on Monday.
+  v1::ScheduleReply booked;
+  ASSERT_TRUE(IsOk(env_.Schedule(job_id, Utc(Day(10)), 2, {"tech-ann"}, &booked)));
+  const std::string appointment_id = booked.appointment().appointment_id();
+  EXPECT_EQ(slots(booked.result().position()),
+            (std::vector<std::string>{"tech-ann Mon 06:00-10:00", "tech-bob Mon 06:00-22:00",
+                                      "tech-ann Mon 12:00-22:00", "tech-ann Tue 06:00-22:00",
+                                      "tech-bob Tue 06:00-22:00"}));
+  auto after_booking = suggestions(booked.result().position());
+  EXPECT_FALSE(after_booking["tech-ann"].available());
+  EXPECT_THAT(after_booking["tech-ann"].conflict(), HasSubstr(appointment_id));
+  EXPECT_EQ(after_booking["tech-ann"].booked_minutes(), 120);
+  EXPECT_TRUE(after_booking["tech-bob"].available());
+  EXPECT_THAT(board(booked.result().position()), HasSubstr(appointment_id));
+
+  // Bob takes Tuesday off.
+  v1::AddTimeOffRequest off;
+  off.set_technician_id("tech-bob");
+  *off.mutable_first_day() = Date(monday + 1);
+  *off.mutable_last_day() = Date(monday + 1);
+  off.set_reason("training");
+  v1::TechnicianReply with_off;
+  ASSERT_TRUE(IsOk(env_.technicians().AddTimeOff(env_.Dispatcher().get(), off, &with_off)));
+  EXPECT_EQ(slots(with_off.result().position()),
+            (std::vector<std::string>{"tech-ann Mon 06:00-10:00", "tech-bob Mon 06:00-22:00",
+                                      "tech-ann Mon 12:00-22:00", "tech-ann Tue 06:00-22:00"}));
+
+  // Ann is deactivated.
+  v1::SetTechnicianActiveRequest deactivate;
+  deactivate.set_technician_id("tech-ann");
+  deactivate.set_active(false);
+  deactivate.set_reason("on leave");
+  v1::TechnicianReply deactivated;
+  ASSERT_TRUE(IsOk(
+      env_.technicians().SetTechnicianActive(env_.Dispatcher().get(), deactivate, &deactivated)));
+  EXPECT_EQ(slots(deactivated.result().position()),
+            (std::vector<std::string>{"tech-bob Mon 06:00-22:00"}));
+  auto without_ann = suggestions(deactivated.result().position());
+  EXPECT_FALSE(without_ann.contains("tech-ann"));
+  EXPECT_TRUE(without_ann.contains("tech-bob"));
+  EXPECT_THAT(board(deactivated.result().position()), ::testing::Not(HasSubstr("tech-ann")));
+
+  // Back, then her visit cancelled: free again (her calendar day row is gone).
+  deactivate.set_active(true);
+  deactivate.clear_reason();
+  v1::TechnicianReply reactivated;
+  ASSERT_TRUE(IsOk(
+      env_.technicians().SetTechnicianActive(env_.Dispatcher().get(), deactivate, &reactivated)));
+  EXPECT_EQ(slots(reactivated.result().position()),
+            (std::vector<std::string>{"tech-ann Mon 06:00-10:00", "tech-bob Mon 06:00-22:00",
+                                      "tech-ann Mon 12:00-22:00", "tech-ann Tue 06:00-22:00"}));
+  v1::CancelAppointmentRequest cancel;
+  cancel.set_job_id(job_id);
+  cancel.set_appointment_id(appointment_id);
+  cancel.set_reason("not needed");
+  v1::ScheduleReply cancelled;
+  ASSERT_TRUE(IsOk(env_.dispatch().CancelAppointment(env_.Dispatcher().get(), cancel, &cancelled)));
+  EXPECT_EQ(slots(cancelled.result().position()),
+            (std::vector<std::string>{"tech-ann Mon 06:00-22:00", "tech-bob Mon 06:00-22:00",
+                                      "tech-ann Tue 06:00-22:00"}));
+  EXPECT_TRUE(suggestions(cancelled.result().position())["tech-ann"].available());
+}
+
 // ---------------------------------------------------------------- 5. restart and rebuild
 
 // Every answer the tests compare across a rebuild, by name.
