@@ -156,13 +156,6 @@ bool CountsAsInvoiced(const v1::Invoice& invoice) {
          invoice.status() == v1::INVOICE_STATUS_PAID;
 }
 
-// As the "awaiting_payment" index has it.
-bool AwaitsPayment(const v1::Invoice& invoice) {
-  return invoice.kind() != v1::INVOICE_KIND_CREDIT_NOTE &&
-         (invoice.status() == v1::INVOICE_STATUS_ISSUED ||
-          invoice.status() == v1::INVOICE_STATUS_PARTIALLY_PAID);
-}
-
 // A sum of amounts in one currency: one in another is FAILED_PRECONDITION naming it and `what`;
 // an unset amount adds nothing.
 class Sum {

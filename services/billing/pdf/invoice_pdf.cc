@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "domain/invoicing.h"
 #include "jobledger/common/field_checks.h"
 #include "jobledger/common/local_time.h"
 #include "jobledger/common/money.h"
@@ -136,9 +137,6 @@ struct InvoiceView {
   std::vector<PdfText> notes;         // paragraphs
 };
 
-// "INV-12", for invoices and credit notes alike, as InvoiceLabel (domain/invoicing.h) says it.
-std::string Label(const v1::Invoice& invoice) { return absl::StrCat("INV-", invoice.number()); }
-
 absl::StatusOr<Money> MoneyOf(const common::v1::Money& proto, absl::string_view field) {
   absl::StatusOr<Money> money = Money::FromProto(proto);
   if (!money.ok()) return Invalid(field, money.status().message());
@@ -235,7 +233,7 @@ absl::StatusOr<AmountRow> PaymentRowOf(const v1::Payment& payment, const std::st
 
 absl::StatusOr<InvoiceView> ViewOf(const v1::Invoice& invoice, const InvoiceDocument& document) {
   InvoiceView view;
-  const std::string label = Label(invoice);
+  const std::string label = InvoiceLabel(invoice);
   const bool credit_note = invoice.kind() == v1::INVOICE_KIND_CREDIT_NOTE;
   view.business_name = Shown(document.business_name);
   const std::string title = absl::StrCat(credit_note ? "CREDIT NOTE " : "INVOICE ", label);
@@ -574,7 +572,7 @@ absl::StatusOr<std::string> SavedPdf(HPDF_Doc doc, const HpdfError& error,
 absl::StatusOr<std::string> RenderInvoicePdf(const v1::Invoice& invoice,
                                              const InvoiceDocument& document) {
   JL_ASSIGN_OR_RETURN(const InvoiceView view, ViewOf(invoice, document));
-  const std::string label = Label(invoice);
+  const std::string label = InvoiceLabel(invoice);
   HpdfError error;  // outlives the document, whose handler writes to it
   HpdfDoc doc(HPDF_New(RecordHpdfError, &error), HPDF_Free);
   if (doc == nullptr) return absl::InternalError("libharu could not create a document");
@@ -605,7 +603,7 @@ absl::StatusOr<std::string> RenderInvoicePdf(const v1::Invoice& invoice,
 }
 
 std::string InvoicePdfFileName(const v1::Invoice& invoice) {
-  return absl::StrCat(Label(invoice), ".pdf");
+  return absl::StrCat(InvoiceLabel(invoice), ".pdf");
 }
 
 }  // namespace jobledger::billing

@@ -18,12 +18,6 @@ KeyBuilder Kind(absl::string_view kind, absl::string_view tenant) {
 
 std::string Lower(absl::string_view text) { return absl::AsciiStrToLower(text); }
 
-bool AwaitsPayment(const v1::Invoice& invoice) {
-  return invoice.kind() != v1::INVOICE_KIND_CREDIT_NOTE &&
-         (invoice.status() == v1::INVOICE_STATUS_ISSUED ||
-          invoice.status() == v1::INVOICE_STATUS_PARTIALLY_PAID);
-}
-
 }  // namespace
 
 std::string PrimaryKey(absl::string_view tenant, absl::string_view id) {
@@ -34,6 +28,12 @@ std::string TenantPrefix(absl::string_view tenant) { return KeyBuilder().String(
 
 std::string TenantValuePrefix(absl::string_view tenant, absl::string_view value) {
   return KeyBuilder().String(tenant).String(value).key();
+}
+
+bool AwaitsPayment(const v1::Invoice& invoice) {
+  return invoice.kind() != v1::INVOICE_KIND_CREDIT_NOTE &&
+         (invoice.status() == v1::INVOICE_STATUS_ISSUED ||
+          invoice.status() == v1::INVOICE_STATUS_PARTIALLY_PAID);
 }
 
 std::string StatusKeyPart(v1::InvoiceStatus status) {

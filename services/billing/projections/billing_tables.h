@@ -34,6 +34,9 @@ const projection::Table<v1::JobBillingRow>& JobBillingTable();
 const projection::Table<v1::JobCopyRow>& JobCopyTable();
 const projection::Table<v1::CustomerCopyRow>& CustomerCopyTable();
 
+// Issued or partly paid, and not a credit note: what the "awaiting_payment" index lists.
+bool AwaitsPayment(const v1::Invoice& invoice);
+
 // The status as the "status" index names it ("issued", ...).
 std::string StatusKeyPart(v1::InvoiceStatus status);
 
