@@ -12,6 +12,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 find_package(nlohmann_json CONFIG REQUIRED)  # JSON log lines, token claims
 find_package(cpp-jwt CONFIG REQUIRED)        # bearer JWT verification (libs/auth)
+find_package(CURL REQUIRED)                  # email (SMTP) and SMS (HTTP) delivery
 # libharu renders invoices as PDF. Debian ships neither a CMake config nor a pkg-config file for it.
 find_path(HPDF_INCLUDE_DIR hpdf.h)
 find_library(HPDF_LIBRARY hpdf)

@@ -7,6 +7,7 @@
 #include "jobledger/eventlog/topics.h"
 #include "projections/billing_projection.h"
 #include "projections/job_projection.h"
+#include "projections/notification_projection.h"
 #include "projections/scheduling_projection.h"
 
 namespace jobledger::cli {
@@ -19,6 +20,10 @@ std::vector<std::unique_ptr<projection::Projection>> KnownProjections() {
       std::string(eventlog::kSchedulingTopic), std::string(eventlog::kJobTopic)));
   projections.push_back(std::make_unique<billing::BillingProjection>(
       std::string(eventlog::kBillingTopic), std::string(eventlog::kJobTopic)));
+  projections.push_back(
+      std::make_unique<notification::NotificationProjection>(notification::NotificationTopics{
+          std::string(eventlog::kNotificationTopic), std::string(eventlog::kJobTopic),
+          std::string(eventlog::kSchedulingTopic), std::string(eventlog::kBillingTopic)}));
   return projections;
 }
 

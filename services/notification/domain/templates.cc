@@ -76,9 +76,11 @@ absl::StatusOr<std::vector<Piece>> Parse(absl::string_view text) {
 
 const std::set<std::string>& KnownPlaceholders() {
   static const auto* const kKnown = new std::set<std::string>{
-      "customer.name",    "job.number",      "job.title",      "appointment.window",
-      "appointment.date", "technician.name", "invoice.number", "invoice.total",
-      "invoice.due_date", "business.name",   "note.public",
+      "customer.name",      "job.number",       "job.title",
+      "appointment.window", "appointment.date", "appointment.previous_window",
+      "technician.name",    "invoice.number",   "invoice.total",
+      "invoice.balance",    "invoice.due_date", "payment.amount",
+      "business.name",      "note.public",
   };
   return *kKnown;
 }

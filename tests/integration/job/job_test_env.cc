@@ -38,7 +38,8 @@ JobServiceEnv::JobServiceEnv(Backend backend) : data_dir_(dir_.Sub("job")) {
     eventlog::DevBrokerOptions broker_options;
     broker_options.topics = {{std::string(eventlog::kJobTopic), kPartitions},
                              {std::string(eventlog::kSchedulingTopic), kPartitions},
-                             {std::string(eventlog::kBillingTopic), kPartitions}};
+                             {std::string(eventlog::kBillingTopic), kPartitions},
+                             {std::string(eventlog::kNotificationTopic), kPartitions}};
     auto broker = eventlog::DevBroker::Start(broker_options);
     EXPECT_TRUE(broker.ok()) << broker.status();
     broker_ = *std::move(broker);
@@ -62,11 +63,25 @@ JobServiceEnv::JobServiceEnv(Backend backend) : data_dir_(dir_.Sub("job")) {
     auto billing = eventlog::EmbeddedLog::Open(options);
     EXPECT_TRUE(billing.ok()) << billing.status();
     billing_log_ = *std::move(billing);
+    log_dir_ = options.directory;
   }
   Start();
 }
 
 JobServiceEnv::~JobServiceEnv() { Stop(); }
+
+eventlog::EventLog& JobServiceEnv::notification_log() {
+  if (broker_ != nullptr) return *log_;
+  if (notification_log_ == nullptr) {
+    eventlog::EmbeddedLogOptions options;
+    options.directory = log_dir_;
+    options.owned_topics = {{std::string(eventlog::kNotificationTopic), kPartitions}};
+    auto notification = eventlog::EmbeddedLog::Open(options);
+    EXPECT_TRUE(notification.ok()) << notification.status();
+    notification_log_ = *std::move(notification);
+  }
+  return *notification_log_;
+}
 
 void JobServiceEnv::Start() {
   JobServerOptions options;

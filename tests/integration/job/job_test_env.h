@@ -75,6 +75,11 @@ class JobServiceEnv {
   }
   // The billing topic's writer: the embedded log's third owner, or the same Kafka log.
   eventlog::EventLog& billing_log() { return billing_log_ != nullptr ? *billing_log_ : *log_; }
+  // The notification topic's writer: the embedded log's fourth owner (opened on first use, so a
+  // test may leave the topic to a service process of its own), or the same Kafka log.
+  eventlog::EventLog& notification_log();
+  // The embedded log's directory (empty on Kafka): for service processes the test starts.
+  std::string log_dir() const { return broker_ == nullptr ? log_dir_ : ""; }
   std::string address() const;
   const std::string& data_dir() const { return data_dir_; }
   std::string projections_dir() const { return data_dir_ + "/projections"; }
@@ -96,8 +101,10 @@ class JobServiceEnv {
   std::string data_dir_;
   std::unique_ptr<eventlog::DevBroker> broker_;
   std::unique_ptr<eventlog::EventLog> log_;
-  std::unique_ptr<eventlog::EventLog> scheduling_log_;  // the embedded log's second owner
-  std::unique_ptr<eventlog::EventLog> billing_log_;     // and its third
+  std::unique_ptr<eventlog::EventLog> scheduling_log_;    // the embedded log's second owner
+  std::unique_ptr<eventlog::EventLog> billing_log_;       // and its third
+  std::unique_ptr<eventlog::EventLog> notification_log_;  // and its fourth
+  std::string log_dir_;
   FakeInvoices invoices_;
   std::unique_ptr<JobServer> server_;
   std::unique_ptr<v1::JobService::Stub> job_stub_;

@@ -24,11 +24,12 @@ std::map<std::string, std::string> SampleValues() {
 }
 
 TEST(KnownPlaceholdersTest, OffersTheDocumentedSet) {
-  EXPECT_EQ(
-      KnownPlaceholders(),
-      (std::set<std::string>{"customer.name", "job.number", "job.title", "appointment.window",
-                             "appointment.date", "technician.name", "invoice.number",
-                             "invoice.total", "invoice.due_date", "business.name", "note.public"}));
+  EXPECT_EQ(KnownPlaceholders(),
+            (std::set<std::string>{"customer.name", "job.number", "job.title", "appointment.window",
+                                   "appointment.date", "appointment.previous_window",
+                                   "technician.name", "invoice.number", "invoice.total",
+                                   "invoice.balance", "invoice.due_date", "payment.amount",
+                                   "business.name", "note.public"}));
 }
 
 TEST(KnownPlaceholdersTest, NeverOffersInternalNotes) {
