@@ -138,19 +138,25 @@ absl::StatusOr<std::unique_ptr<BillingServer>> BillingServer::Start(BillingServe
   writer_options.topic = p.options.billing_topic;
   writer_options.source = "/jobledger/billing";
   writer_options.ids = &p.ids;
-#define JL_WRITER(member, Writer, type, source, evolve)                         \
-  {                                                                             \
-    auto writer = Writer::Create(writer_options, type, p.source.get(), evolve); \
-    if (!writer.ok()) return writer.status();                                   \
-    p.member = *std::move(writer);                                              \
+  absl::Status made = aggregate::CreateWriter(p.settings, writer_options, kSettingsAggregate,
+                                              p.settings_source.get(), EvolveSettings);
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.price_items, writer_options, kPriceItemAggregate,
+                                   p.price_item_source.get(), EvolvePriceItem);
   }
-  JL_WRITER(settings, SettingsWriter, kSettingsAggregate, settings_source, EvolveSettings)
-  JL_WRITER(price_items, PriceItemWriter, kPriceItemAggregate, price_item_source, EvolvePriceItem)
-  JL_WRITER(estimates, EstimateWriter, kEstimateAggregate, estimate_source, EvolveEstimate)
-  JL_WRITER(invoices, InvoiceWriter, kInvoiceAggregate, invoice_source, EvolveInvoice)
-  JL_WRITER(job_billing, JobBillingWriter, kJobBillingAggregate, job_billing_source,
-            EvolveJobBilling)
-#undef JL_WRITER
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.estimates, writer_options, kEstimateAggregate,
+                                   p.estimate_source.get(), EvolveEstimate);
+  }
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.invoices, writer_options, kInvoiceAggregate,
+                                   p.invoice_source.get(), EvolveInvoice);
+  }
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.job_billing, writer_options, kJobBillingAggregate,
+                                   p.job_billing_source.get(), EvolveJobBilling);
+  }
+  if (!made.ok()) return made;
   p.leases = std::make_unique<projection::WriteLeases>(r);
 
   BillingCommandsOptions billing_options;

@@ -144,17 +144,17 @@ absl::StatusOr<std::unique_ptr<JobServer>> JobServer::Start(JobServerOptions opt
   writer_options.topic = p.options.job_topic;
   writer_options.source = "/jobledger/job";
   writer_options.ids = &p.ids;
-  auto job_writer = JobWriter::Create(writer_options, "job", p.job_source.get(), EvolveJob);
-  if (!job_writer.ok()) return job_writer.status();
-  p.job_writer = *std::move(job_writer);
-  auto customer_writer =
-      CustomerWriter::Create(writer_options, "customer", p.customer_source.get(), EvolveCustomer);
-  if (!customer_writer.ok()) return customer_writer.status();
-  p.customer_writer = *std::move(customer_writer);
-  auto request_writer = RequestWriter::Create(writer_options, "customer_request",
-                                              p.request_source.get(), EvolveRequest);
-  if (!request_writer.ok()) return request_writer.status();
-  p.request_writer = *std::move(request_writer);
+  absl::Status made =
+      aggregate::CreateWriter(p.job_writer, writer_options, "job", p.job_source.get(), EvolveJob);
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.customer_writer, writer_options, "customer",
+                                   p.customer_source.get(), EvolveCustomer);
+  }
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.request_writer, writer_options, "customer_request",
+                                   p.request_source.get(), EvolveRequest);
+  }
+  if (!made.ok()) return made;
 
   InvoiceLookup* invoices = p.options.invoices;
   if (invoices == nullptr && !p.options.billing_address.empty()) {

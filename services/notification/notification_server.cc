@@ -150,18 +150,17 @@ absl::StatusOr<std::unique_ptr<NotificationServer>> NotificationServer::Start(
   writer_options.source = "/jobledger/notification";
   writer_options.ids = &p.ids;
   writer_options.clock = p.options.clock;
-  auto settings = SettingsWriter::Create(writer_options, kSettingsAggregate,
-                                         p.settings_source.get(), EvolveSettings);
-  if (!settings.ok()) return settings.status();
-  p.settings = *std::move(settings);
-  auto templates = TemplateWriter::Create(writer_options, kTemplateAggregate,
-                                          p.template_source.get(), EvolveTemplate);
-  if (!templates.ok()) return templates.status();
-  p.templates = *std::move(templates);
-  auto messages = MessageWriter::Create(writer_options, kMessageAggregate, p.message_source.get(),
-                                        EvolveMessage);
-  if (!messages.ok()) return messages.status();
-  p.messages = *std::move(messages);
+  absl::Status made = aggregate::CreateWriter(p.settings, writer_options, kSettingsAggregate,
+                                              p.settings_source.get(), EvolveSettings);
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.templates, writer_options, kTemplateAggregate,
+                                   p.template_source.get(), EvolveTemplate);
+  }
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.messages, writer_options, kMessageAggregate,
+                                   p.message_source.get(), EvolveMessage);
+  }
+  if (!made.ok()) return made;
 
   NotificationCommandsOptions command_options;
   command_options.settings = p.settings.get();

@@ -54,7 +54,8 @@ class OutboxSender {
 
  private:
   void Loop();
-  // Sends every message due now; false when one could not be recorded (tried again later).
+  // Sends the messages due now, oldest first; one whose outcome could not be recorded stays due
+  // and is sent again (with the same provider key) at the next poll.
   void SendDue();
   void Deliver(const std::string& tenant, const v1::Message& message);
   AttemptOutcome Attempt(const std::string& tenant, const v1::Message& message);

@@ -160,20 +160,29 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   writer_options.topic = p.options.scheduling_topic;
   writer_options.source = "/jobledger/scheduling";
   writer_options.ids = &p.ids;
-#define JL_WRITER(member, Writer, type, source, evolve)                         \
-  {                                                                             \
-    auto writer = Writer::Create(writer_options, type, p.source.get(), evolve); \
-    if (!writer.ok()) return writer.status();                                   \
-    p.member = *std::move(writer);                                              \
+  absl::Status made = aggregate::CreateWriter(p.schedules, writer_options, kScheduleAggregate,
+                                              p.schedule_source.get(), EvolveSchedule);
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.technicians, writer_options, kTechnicianAggregate,
+                                   p.technician_source.get(), EvolveTechnician);
   }
-  JL_WRITER(schedules, ScheduleWriter, kScheduleAggregate, schedule_source, EvolveSchedule)
-  JL_WRITER(technicians, TechnicianWriter, kTechnicianAggregate, technician_source,
-            EvolveTechnician)
-  JL_WRITER(crews, CrewWriter, kCrewAggregate, crew_source, EvolveCrew)
-  JL_WRITER(zones, ZoneWriter, kZoneAggregate, zone_source, EvolveZone)
-  JL_WRITER(agreements, AgreementWriter, kAgreementAggregate, agreement_source, EvolveAgreement)
-  JL_WRITER(tracks, TrackWriter, kTrackAggregate, track_source, EvolveTrack)
-#undef JL_WRITER
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.crews, writer_options, kCrewAggregate, p.crew_source.get(),
+                                   EvolveCrew);
+  }
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.zones, writer_options, kZoneAggregate, p.zone_source.get(),
+                                   EvolveZone);
+  }
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.agreements, writer_options, kAgreementAggregate,
+                                   p.agreement_source.get(), EvolveAgreement);
+  }
+  if (made.ok()) {
+    made = aggregate::CreateWriter(p.tracks, writer_options, kTrackAggregate, p.track_source.get(),
+                                   EvolveTrack);
+  }
+  if (!made.ok()) return made;
 
   p.calendars = std::make_unique<Calendars>(r);
   AppointmentCommandsOptions appointment_options;

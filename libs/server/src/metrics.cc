@@ -1,7 +1,15 @@
 // The /metrics HTTP endpoint on prometheus-cpp's Exposer (civetweb).
 #include "jobledger/server/metrics.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 #include <exception>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -32,6 +40,36 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
 MetricsEndpoint::MetricsEndpoint(std::unique_ptr<prometheus::Exposer> exposer, int port)
     : exposer_(std::move(exposer)), port_(port) {}
 
-MetricsEndpoint::~MetricsEndpoint() = default;
+namespace {
+
+// Opens and closes a connection to the endpoint: civetweb's accept loop sleeps in poll() for up to
+// two seconds between looks at its stop flag, and a connection wakes it.
+void Knock(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  (void)connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address));
+  close(fd);
+}
+
+}  // namespace
+
+// Stopping civetweb waits for its accept loop to notice; knocking until it has stopped makes a
+// shutdown take milliseconds instead of up to two seconds.
+MetricsEndpoint::~MetricsEndpoint() {
+  std::atomic<bool> stopped{false};
+  std::thread knocker([this, &stopped] {
+    while (!stopped.load()) {
+      Knock(port_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  exposer_.reset();
+  stopped = true;
+  knocker.join();
+}
 
 }  // namespace jobledger::server

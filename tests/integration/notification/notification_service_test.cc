@@ -391,16 +391,16 @@ TEST_F(NotificationTest, EmailCarriesTheJobsAttachmentAndInvoicePdfIntact) {
   EXPECT_EQ(sent["attachments"][1]["filename"], absl::StrCat("INV-", invoice.number(), ".pdf"));
   EXPECT_EQ(sent["attachments"][1]["content_type"], "application/pdf");
   EXPECT_GT(sent["attachments"][1]["size"], 500);
-  // The automatic "invoice issued" email went out too, with the PDF.
-  bool invoice_email = false;
-  for (const nlohmann::json& email : env_.Emails()) {
-    if (absl::StrContains(std::string(email["subject"]), "Invoice INV-")) {
-      invoice_email = true;
-      ASSERT_THAT(email["attachments"], SizeIs(1));
-      EXPECT_EQ(email["attachments"][0]["content_type"], "application/pdf");
+  // The automatic "invoice issued" email goes out too, with the PDF.
+  nlohmann::json automatic;
+  ASSERT_TRUE(jobledger::testing::WaitUntil([&] {
+    for (const nlohmann::json& email : env_.Emails()) {
+      if (absl::StrContains(std::string(email["subject"]), "Invoice INV-")) automatic = email;
     }
-  }
-  EXPECT_TRUE(invoice_email);
+    return !automatic.is_null();
+  }));
+  ASSERT_THAT(automatic["attachments"], SizeIs(1));
+  EXPECT_EQ(automatic["attachments"][0]["content_type"], "application/pdf");
 }
 
 TEST_F(NotificationTest, CompletionSummaryShowsPublicNotesOnly) {

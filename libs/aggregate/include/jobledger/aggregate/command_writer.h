@@ -408,4 +408,18 @@ class CommandWriter {
   int since_sweep_ ABSL_GUARDED_BY(pending_mu_) = 0;
 };
 
+// Makes a writer into `out`: for wiring code that makes several in a row, e.g.
+//   absl::Status made = CreateWriter(p.jobs, options, "job", p.job_source.get(), EvolveJob);
+//   if (made.ok()) made = CreateWriter(p.customers, ...);
+template <typename State, typename Event>
+absl::Status CreateWriter(std::unique_ptr<CommandWriter<State, Event>>& out, WriterOptions options,
+                          std::string aggregate_type, const StateSource<State>* source,
+                          typename CommandWriter<State, Event>::Evolve evolve) {
+  auto writer = CommandWriter<State, Event>::Create(std::move(options), std::move(aggregate_type),
+                                                    source, std::move(evolve));
+  if (!writer.ok()) return writer.status();
+  out = *std::move(writer);
+  return absl::OkStatus();
+}
+
 }  // namespace jobledger::aggregate
