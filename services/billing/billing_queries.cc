@@ -21,6 +21,7 @@
 #include "jobledger/common/money.h"
 #include "jobledger/common/proto_time.h"
 #include "jobledger/projection/catch_up.h"
+#include "jobledger/projection/filtered_page.h"
 #include "jobledger/projection/key_codec.h"
 #include "jobledger/projection/table.h"
 #include "jobledger/server/read_your_writes.h"
@@ -71,40 +72,6 @@ absl::StatusOr<std::vector<Row>> ReadAll(const projection::Table<Row>& table,
     request.cursor = std::move(page->next_cursor);
   } while (!request.cursor.empty());
   return rows;
-}
-
-// One page of the index `index` under `prefix` with the rows `keep` accepts. Each scan asks for
-// no more than the page still lacks, so its cursor (the last entry looked at) never passes a
-// match the page leaves out; after `max_examined` entries the page is returned as it is, with
-// the cursor to go on.
-template <typename Row, typename Keep>
-absl::StatusOr<projection::Page<Row>> FilteredPage(const projection::Table<Row>& table,
-                                                   const StateReader& state,
-                                                   absl::string_view index,
-                                                   absl::string_view prefix,
-                                                   const std::string& page_token, int page_size,
-                                                   int max_examined, const Keep& keep) {
-  const size_t wanted = static_cast<size_t>(page_size);
-  const size_t most = static_cast<size_t>(std::max(max_examined, 1));
-  projection::Page<Row> result;
-  PageRequest request{page_token};
-  size_t examined = 0;
-  while (true) {
-    request.limit = std::min(wanted - result.rows.size(), most - examined);
-    auto page = table.ScanIndex(state, index, prefix, request);
-    if (!page.ok()) return PageTokenError(page.status());
-    examined += page->rows.size();
-    for (Row& row : page->rows) {
-      if (keep(row)) result.rows.push_back(std::move(row));
-    }
-    if (page->next_cursor.empty()) break;
-    if (result.rows.size() == wanted || examined >= most) {
-      result.next_cursor = std::move(page->next_cursor);
-      break;
-    }
-    request.cursor = std::move(page->next_cursor);
-  }
-  return result;
 }
 
 absl::StatusOr<v1::BillingSettings> ReadSettings(const StateReader& state,
@@ -338,9 +305,10 @@ absl::StatusOr<v1::ListPriceItemsResponse> BillingQueries::ListPriceItems(
   v1::ListPriceItemsResponse response;
   const std::string text = absl::AsciiStrToLower(absl::StripAsciiWhitespace(request.text()));
   if (text.empty()) {
-    auto page = FilteredPage(PriceItemTable(), *store, "code", TenantPrefix(caller.tenant),
-                             request.page_token(), *page_size, options_.max_examined, keep);
-    if (!page.ok()) return page.status();
+    auto page =
+        projection::FilteredPage(PriceItemTable(), *store, "code", TenantPrefix(caller.tenant),
+                                 request.page_token(), *page_size, options_.max_examined, keep);
+    if (!page.ok()) return PageTokenError(page.status());
     for (v1::PriceItemRow& row : page->rows) *response.add_items() = std::move(*row.mutable_item());
     response.set_next_page_token(std::move(page->next_cursor));
     return response;
@@ -504,9 +472,10 @@ absl::StatusOr<v1::ListInvoicesResponse> BillingQueries::ListInvoices(
     if (request.awaiting_payment() && !AwaitsPayment(row.invoice())) return false;
     return !by_status || row.invoice().status() == status;
   };
-  auto page = FilteredPage(InvoiceTable(), *options_.projection->store(), index, prefix,
-                           request.page_token(), *page_size, options_.max_examined, keep);
-  if (!page.ok()) return page.status();
+  auto page =
+      projection::FilteredPage(InvoiceTable(), *options_.projection->store(), index, prefix,
+                               request.page_token(), *page_size, options_.max_examined, keep);
+  if (!page.ok()) return PageTokenError(page.status());
   v1::ListInvoicesResponse response;
   for (v1::InvoiceRow& row : page->rows) {
     *response.add_invoices() = std::move(*row.mutable_invoice());

@@ -17,7 +17,10 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenServiceLog(const ServiceLogOptions
   }
   EmbeddedLogOptions embedded;
   embedded.directory = options.log_dir;
-  embedded.owned_topics = {{options.owned_topic, options.partitions}};
+  // A service that writes no topic of its own (reporting) only reads.
+  if (!options.owned_topic.empty()) {
+    embedded.owned_topics = {{options.owned_topic, options.partitions}};
+  }
   auto opened = EmbeddedLog::Open(embedded);
   if (!opened.ok()) return opened.status();
   return std::unique_ptr<EventLog>(*std::move(opened));

@@ -15,7 +15,7 @@ struct ServiceLogOptions {
   std::string kafka_bootstrap;          // non-empty: Kafka
   std::string client_id;                // Kafka's client.id, e.g. "jobledger-job"
   std::string log_dir;                  // the embedded log's directory, shared by the services
-  std::string owned_topic;              // the topic this service writes
+  std::string owned_topic;              // the topic this service writes; empty: none
   int partitions = kDefaultPartitions;  // of owned_topic, when the embedded log creates it
 };
 

@@ -1,0 +1,33 @@
+// jobledger-reporting: the reporting service process. Wiring only; see reporting_server.h.
+#include "jobledger/server/log.h"
+#include "jobledger/server/service_process.h"
+#include "reporting_server.h"
+
+int main(int argc, char** argv) {
+  using jobledger::server::Level;
+  using jobledger::server::Log;
+  jobledger::server::UseFewMallocArenas();
+  jobledger::server::ShutdownSignals signals;
+  jobledger::server::ServerFlags defaults;
+  defaults.listen = "0.0.0.0:7105";
+  defaults.metrics_listen = "0.0.0.0:9105";
+  jobledger::server::ServiceProcessFlags flags;
+  jobledger::reporting::ReportingServerOptions options;
+  options.server = jobledger::server::ParseServerConfigOrExit(
+      argc, argv, "reporting", defaults, [&](CLI::App& app) { flags.AddTo(app); });
+  // Reporting owns no topic: it only reads the four services' logs.
+  auto process = jobledger::server::OpenServiceProcess(flags, options.server, "reporting", "");
+  if (!process.ok()) {
+    Log(Level::kError, process.status().message());
+    return 2;
+  }
+  options.log = process->log.get();
+  options.time_zone = process->time_zone;
+  options.projection_cache_bytes = process->projection_cache_bytes;
+  auto server = jobledger::reporting::ReportingServer::Start(std::move(options));
+  if (!server.ok()) {
+    Log(Level::kError, server.status().message());
+    return 1;
+  }
+  return (*server)->Run(signals);
+}

@@ -1,0 +1,323 @@
+// Applying the four topics to the reporting read model.
+#include "projections/reporting_projection.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "domain/billing_evolve.h"  // the billing service's: invoices and settings
+#include "domain/notification_evolve.h"
+#include "domain/revenue.h"
+#include "job/domain/evolve.h"  // the job service's: jobs and customers
+#include "jobledger/aggregate/projected_state.h"
+#include "jobledger/common/local_time.h"
+#include "jobledger/common/proto_time.h"
+#include "jobledger/projection/counter.h"
+#include "projections/reporting_tables.h"
+#include "scheduling/domain/evolve.h"  // the scheduling service's: schedules and technicians
+
+namespace jobledger::reporting {
+namespace {
+
+using aggregate::ApplyToRow;
+using events::v1::Envelope;
+using projection::EventPosition;
+using projection::StateWriter;
+
+void AddHistory(StateWriter& state, const Envelope& envelope, absl::string_view job_id,
+                const EventPosition& position) {
+  if (job_id.empty()) return;
+  v1::EventRef ref;
+  ref.set_topic(position.topic);
+  ref.set_partition(position.partition);
+  ref.set_offset(position.offset);
+  state.Put(HistoryKey(envelope.tenant(), job_id, TimeFromProto(envelope.occurred_at()),
+                       position.topic, position.partition, position.offset),
+            projection::DeterministicBytes(ref));
+}
+
+common::v1::LocalDate LocalDay(const google::protobuf::Timestamp& at, absl::TimeZone zone) {
+  const absl::CivilDay day = absl::ToCivilDay(TimeFromProto(at), zone);
+  common::v1::LocalDate date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+// The job's row with what its schedule and invoices say; a job not seen yet is left alone (its
+// row pulls them in when it comes).
+absl::Status RefreshJobView(StateWriter& state, const std::string& tenant,
+                            const std::string& job_id, absl::TimeZone zone) {
+  auto stored = JobViewTable().Get(state, PrimaryKey(tenant, job_id));
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return absl::OkStatus();
+  v1::JobViewRow row = **stored;
+  row.clear_technician_ids();
+  row.clear_crew_ids();
+  row.clear_visit_days();
+  row.set_has_unassigned_visit(false);
+  row.clear_planned_start();
+  row.clear_planned_end();
+  auto schedule = ScheduleCopyTable().Get(state, PrimaryKey(tenant, job_id));
+  if (!schedule.ok()) return schedule.status();
+  if (schedule->has_value()) {
+    std::set<std::string> technicians;
+    std::set<std::string> crews;
+    std::set<int64_t> days;
+    for (const scheduling::v1::Appointment& visit : (*schedule)->schedule().appointments()) {
+      if (visit.status() == scheduling::v1::APPOINTMENT_STATUS_CANCELLED) continue;
+      technicians.insert(visit.technician_ids().begin(), visit.technician_ids().end());
+      technicians.insert(visit.crew_member_ids().begin(), visit.crew_member_ids().end());
+      crews.insert(visit.crew_ids().begin(), visit.crew_ids().end());
+      if (visit.technician_ids().empty() && visit.crew_ids().empty()) {
+        row.set_has_unassigned_visit(true);
+      }
+      if (!row.has_planned_start() ||
+          TimeFromProto(visit.window().start()) < TimeFromProto(row.planned_start())) {
+        *row.mutable_planned_start() = visit.window().start();
+      }
+      if (!row.has_planned_end() ||
+          TimeFromProto(visit.window().end()) > TimeFromProto(row.planned_end())) {
+        *row.mutable_planned_end() = visit.window().end();
+      }
+      const common::v1::LocalDate day = LocalDay(visit.window().start(), zone);
+      if (days.insert(DateKey(day)).second) *row.add_visit_days() = day;
+    }
+    for (const std::string& id : technicians) row.add_technician_ids(id);
+    for (const std::string& id : crews) row.add_crew_ids(id);
+  }
+  auto invoices = InvoiceCopyTable().ScanIndex(state, "job", TenantValuePrefix(tenant, job_id),
+                                               {.cursor = "", .limit = 1000});
+  if (!invoices.ok()) return invoices.status();
+  row.set_has_live_invoice(false);
+  int64_t owing = 0;
+  std::string currency;
+  for (const v1::InvoiceCopyRow& copy : invoices->rows) {
+    const billing::v1::Invoice& invoice = copy.invoice();
+    if (invoice.kind() == billing::v1::INVOICE_KIND_CREDIT_NOTE) continue;
+    if (invoice.status() == billing::v1::INVOICE_STATUS_VOID) continue;
+    row.set_has_live_invoice(true);
+    if (invoice.status() == billing::v1::INVOICE_STATUS_ISSUED ||
+        invoice.status() == billing::v1::INVOICE_STATUS_PARTIALLY_PAID) {
+      owing += invoice.balance().minor_units();
+      currency = invoice.balance().currency();
+    }
+  }
+  row.clear_balance();
+  if (owing != 0) {
+    row.mutable_balance()->set_minor_units(owing);
+    row.mutable_balance()->set_currency(currency);
+  }
+  return JobViewTable().Put(state, row, *stored);
+}
+
+v1::RevenueEntryRow ToRow(const RevenueEntry& entry) {
+  v1::RevenueEntryRow row;
+  row.set_kind(entry.kind);
+  *row.mutable_date() = entry.date;
+  row.mutable_amount()->set_minor_units(entry.minor_units);
+  row.mutable_amount()->set_currency(entry.currency);
+  row.set_counts(entry.counts);
+  return row;
+}
+
+RevenueEntry FromRow(const v1::RevenueEntryRow& row) {
+  return RevenueEntry{.kind = static_cast<RevenueEntry::Kind>(row.kind()),
+                      .date = row.date(),
+                      .minor_units = row.amount().minor_units(),
+                      .currency = row.amount().currency(),
+                      .counts = row.counts()};
+}
+
+void PutRevenue(StateWriter& state, const Envelope& envelope, const RevenueEntry& entry, int n) {
+  state.Put(RevenueKey(envelope.tenant(), entry.date, envelope.event_id(), n),
+            projection::DeterministicBytes(ToRow(entry)));
+}
+
+// A job completed adds its work value to the revenue of that day; reopened, it takes it back.
+absl::Status RecordCompletion(StateWriter& state, const Envelope& envelope,
+                              const job::v1::Job& before, const job::v1::Job& after,
+                              absl::TimeZone zone) {
+  const bool was = before.status() == job::v1::JOB_STATUS_COMPLETED;
+  const bool is = after.status() == job::v1::JOB_STATUS_COMPLETED;
+  if (was == is) return absl::OkStatus();
+  const common::v1::LocalDate day = LocalDay(envelope.occurred_at(), zone);
+  const std::string last = LastCompletionKey(envelope.tenant(), after.job_id());
+  if (is) {
+    auto settings =
+        SettingsCopyTable().Get(state, PrimaryKey(envelope.tenant(), envelope.tenant()));
+    if (!settings.ok()) return settings.status();
+    auto entry = CompletedWorkEntry(
+        after, settings->has_value() ? (*settings)->settings() : billing::v1::BillingSettings(),
+        day);
+    if (!entry.ok()) return absl::OkStatus();  // no value to count (mixed currencies)
+    PutRevenue(state, envelope, *entry, 0);
+    state.Put(last, projection::DeterministicBytes(ToRow(*entry)));
+    return absl::OkStatus();
+  }
+  auto recorded = state.Get(last);
+  if (!recorded.ok()) return recorded.status();
+  if (!recorded->has_value()) return absl::OkStatus();
+  v1::RevenueEntryRow row;
+  if (!row.ParseFromString(**recorded))
+    return absl::DataLossError("a revenue entry does not parse");
+  PutRevenue(state, envelope, ReversalOf(FromRow(row), day), 0);
+  state.Delete(last);
+  return absl::OkStatus();
+}
+
+// Invoices issued and voided, payments and refunds: the invoiced and collected revenue.
+void RecordInvoiceRevenue(StateWriter& state, const Envelope& envelope,
+                          const billing::InvoiceEvent& event, const billing::v1::Invoice& before,
+                          const billing::v1::Invoice& after, absl::TimeZone zone) {
+  const common::v1::LocalDate day = LocalDay(envelope.occurred_at(), zone);
+  if (std::holds_alternative<billing::v1::InvoiceIssued>(event)) {
+    PutRevenue(state, envelope, InvoicedEntry(after, day), 0);
+  } else if (std::holds_alternative<billing::v1::InvoiceVoided>(event) &&
+             before.status() != billing::v1::INVOICE_STATUS_DRAFT) {
+    PutRevenue(state, envelope, ReversalOf(InvoicedEntry(before, day), day), 0);
+  } else if (const auto* paid = std::get_if<billing::v1::PaymentRecorded>(&event)) {
+    const auto& at =
+        paid->payment().has_received_at() ? paid->payment().received_at() : envelope.occurred_at();
+    PutRevenue(state, envelope, CollectedEntry(paid->payment(), LocalDay(at, zone)), 0);
+  } else if (const auto* refund = std::get_if<billing::v1::RefundRecorded>(&event)) {
+    const auto& at = refund->refund().has_received_at() ? refund->refund().received_at()
+                                                        : envelope.occurred_at();
+    PutRevenue(state, envelope, CollectedEntry(refund->refund(), LocalDay(at, zone)), 0);
+  }
+}
+
+absl::Status MoveStatusCount(StateWriter& state, const std::string& tenant, job::v1::JobStatus from,
+                             job::v1::JobStatus to) {
+  if (from == to) return absl::OkStatus();
+  for (auto [status, delta] : {std::pair{from, int64_t{-1}}, std::pair{to, int64_t{1}}}) {
+    if (status == job::v1::JOB_STATUS_UNSPECIFIED) continue;
+    const std::string key = StatusCountKey(tenant, status);
+    auto count = projection::ReadCounter(state, key);
+    if (!count.ok()) return count.status();
+    projection::WriteCounter(state, key, *count + delta);
+  }
+  return absl::OkStatus();
+}
+
+// ---- the job topic
+
+absl::Status ApplyJobTopicEvent(const events::v1::Event& event, const EventPosition& position,
+                                StateWriter& state, absl::TimeZone zone) {
+  const Envelope& envelope = event.envelope();
+  const std::string key = PrimaryKey(envelope.tenant(), envelope.aggregate_id());
+  if (envelope.aggregate_type() == "customer") {
+    return ApplyToRow<job::CustomerEvent>(event, CustomerCopyTable(), key,
+                                          &v1::CustomerCopyRow::mutable_customer,
+                                          job::EvolveCustomer, state)
+        .status();
+  }
+  if (envelope.aggregate_type() != "job") return absl::OkStatus();
+  v1::JobViewRow before;
+  v1::JobViewRow after;
+  auto decoded = ApplyToRow<job::JobEvent>(event, JobViewTable(), key, &v1::JobViewRow::mutable_job,
+                                           job::EvolveJob, state, &before, &after);
+  if (!decoded.ok()) return decoded.status();
+  AddHistory(state, envelope, envelope.aggregate_id(), position);
+  if (absl::Status s =
+          MoveStatusCount(state, envelope.tenant(), before.job().status(), after.job().status());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = RecordCompletion(state, envelope, before.job(), after.job(), zone);
+      !s.ok()) {
+    return s;
+  }
+  if (before.job().version() == 0) {
+    return RefreshJobView(state, envelope.tenant(), envelope.aggregate_id(), zone);
+  }
+  return absl::OkStatus();
+}
+
+// ---- the scheduling topic
+
+absl::Status ApplySchedulingTopicEvent(const events::v1::Event& event,
+                                       const EventPosition& position, StateWriter& state,
+                                       absl::TimeZone zone) {
+  const Envelope& envelope = event.envelope();
+  const std::string key = PrimaryKey(envelope.tenant(), envelope.aggregate_id());
+  if (envelope.aggregate_type() == scheduling::kTechnicianAggregate) {
+    return ApplyToRow<scheduling::TechnicianEvent>(event, TechnicianCopyTable(), key,
+                                                   &v1::TechnicianCopyRow::mutable_technician,
+                                                   scheduling::EvolveTechnician, state)
+        .status();
+  }
+  if (envelope.aggregate_type() != scheduling::kScheduleAggregate) return absl::OkStatus();
+  auto decoded = ApplyToRow<scheduling::ScheduleEvent>(event, ScheduleCopyTable(), key,
+                                                       &v1::ScheduleCopyRow::mutable_schedule,
+                                                       scheduling::EvolveSchedule, state);
+  if (!decoded.ok()) return decoded.status();
+  AddHistory(state, envelope, envelope.aggregate_id(), position);
+  return RefreshJobView(state, envelope.tenant(), envelope.aggregate_id(), zone);
+}
+
+// ---- the billing topic
+
+absl::Status ApplyBillingTopicEvent(const events::v1::Event& event, const EventPosition& position,
+                                    StateWriter& state, absl::TimeZone zone) {
+  const Envelope& envelope = event.envelope();
+  const std::string key = PrimaryKey(envelope.tenant(), envelope.aggregate_id());
+  const std::string& type = envelope.aggregate_type();
+  if (type == billing::kSettingsAggregate) {
+    return ApplyToRow<billing::SettingsEvent>(event, SettingsCopyTable(), key,
+                                              &v1::SettingsCopyRow::mutable_settings,
+                                              billing::EvolveSettings, state)
+        .status();
+  }
+  if (type == billing::kJobBillingAggregate) {
+    AddHistory(state, envelope, envelope.aggregate_id(), position);
+    return absl::OkStatus();
+  }
+  if (type != billing::kInvoiceAggregate) return absl::OkStatus();
+  v1::InvoiceCopyRow before;
+  v1::InvoiceCopyRow after;
+  auto decoded = ApplyToRow<billing::InvoiceEvent>(event, InvoiceCopyTable(), key,
+                                                   &v1::InvoiceCopyRow::mutable_invoice,
+                                                   billing::EvolveInvoice, state, &before, &after);
+  if (!decoded.ok()) return decoded.status();
+  RecordInvoiceRevenue(state, envelope, *decoded, before.invoice(), after.invoice(), zone);
+  const std::string& job_id = after.invoice().job_id();
+  AddHistory(state, envelope, job_id, position);
+  if (job_id.empty()) return absl::OkStatus();
+  return RefreshJobView(state, envelope.tenant(), job_id, zone);
+}
+
+// ---- the notification topic
+
+absl::Status ApplyNotificationTopicEvent(const events::v1::Event& event,
+                                         const EventPosition& position, StateWriter& state) {
+  const Envelope& envelope = event.envelope();
+  if (envelope.aggregate_type() != notification::kMessageAggregate) return absl::OkStatus();
+  v1::MessageCopyRow after;
+  auto decoded = ApplyToRow<notification::MessageEvent>(
+      event, MessageCopyTable(), PrimaryKey(envelope.tenant(), envelope.aggregate_id()),
+      &v1::MessageCopyRow::mutable_message, notification::EvolveMessage, state,
+      static_cast<v1::MessageCopyRow*>(nullptr), &after);
+  if (!decoded.ok()) return decoded.status();
+  AddHistory(state, envelope, after.message().job_id(), position);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ReportingProjection::Apply(const events::v1::Event& event,
+                                        const EventPosition& position, StateWriter& state) const {
+  if (position.topic == topics_.job) return ApplyJobTopicEvent(event, position, state, zone_);
+  if (position.topic == topics_.scheduling) {
+    return ApplySchedulingTopicEvent(event, position, state, zone_);
+  }
+  if (position.topic == topics_.billing) {
+    return ApplyBillingTopicEvent(event, position, state, zone_);
+  }
+  if (position.topic == topics_.notification) {
+    return ApplyNotificationTopicEvent(event, position, state);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace jobledger::reporting
