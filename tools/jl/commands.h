@@ -11,5 +11,8 @@ void RegisterDevBrokerCommand(CLI::App& app);
 void RegisterProjectionsCommand(CLI::App& app);
 void RegisterTokenCommand(CLI::App& app);
 void RegisterLoadgenCommand(CLI::App& app);
+void RegisterReplayCommand(CLI::App& app);
+void RegisterExportCommand(CLI::App& app);
+void RegisterVerifyCommand(CLI::App& app);
 
 }  // namespace jobledger::cli

@@ -11,6 +11,9 @@ int main(int argc, char** argv) {
   jobledger::cli::RegisterProjectionsCommand(app);
   jobledger::cli::RegisterTokenCommand(app);
   jobledger::cli::RegisterLoadgenCommand(app);
+  jobledger::cli::RegisterReplayCommand(app);
+  jobledger::cli::RegisterExportCommand(app);
+  jobledger::cli::RegisterVerifyCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -5,10 +5,13 @@
 #include <memory>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "jobledger/projection/projection.h"
 
 namespace jobledger::cli {
 
-std::vector<std::unique_ptr<projection::Projection>> KnownProjections();
+// `zone`: the services' --time-zone (the reporting projection's local days depend on it).
+std::vector<std::unique_ptr<projection::Projection>> KnownProjections(
+    absl::TimeZone zone = absl::UTCTimeZone());
 
 }  // namespace jobledger::cli

@@ -22,6 +22,7 @@ struct ProjectionsOptions {
   std::string data_dir = "./data";
   std::string log_dir;  // empty: <data-dir>/log, or else the one beside it (<data-dir>/../log)
   std::string name;
+  std::string time_zone = "UTC";
 };
 
 absl::StatusOr<std::unique_ptr<eventlog::EventLog>> OpenLog(const ProjectionsOptions& options) {
@@ -50,9 +51,16 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
-absl::StatusOr<std::unique_ptr<projection::Projection>> FindProjection(const std::string& name) {
+absl::StatusOr<std::unique_ptr<projection::Projection>> FindProjection(
+    const ProjectionsOptions& options) {
+  const std::string& name = options.name;
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(options.time_zone, &zone)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--time-zone: no time zone called ", options.time_zone));
+  }
   std::vector<std::string> names;
-  for (auto& known : KnownProjections()) {
+  for (auto& known : KnownProjections(zone)) {
     if (known->name() == name) return std::move(known);
     names.push_back(known->name());
   }
@@ -79,7 +87,7 @@ int List(const ProjectionsOptions& options) {
 }
 
 int Verify(const ProjectionsOptions& options) {
-  auto projection = FindProjection(options.name);
+  auto projection = FindProjection(options);
   if (!projection.ok()) return Fail(projection.status());
   auto log = OpenLog(options);
   if (!log.ok()) return Fail(log.status());
@@ -102,7 +110,7 @@ int Verify(const ProjectionsOptions& options) {
 }
 
 int Rebuild(const ProjectionsOptions& options) {
-  auto projection = FindProjection(options.name);
+  auto projection = FindProjection(options);
   if (!projection.ok()) return Fail(projection.status());
   auto log = OpenLog(options);
   if (!log.ok()) return Fail(log.status());
@@ -135,6 +143,11 @@ void RegisterProjectionsCommand(CLI::App& app) {
       ->add_option("--log-dir", options->log_dir,
                    "The embedded log (default <data-dir>/log, else <data-dir>/../log)")
       ->envname("JOBLEDGER_LOG_DIR");
+  command
+      ->add_option("--time-zone", options->time_zone,
+                   "The services' --time-zone (the reporting projection's local days use it)")
+      ->envname("JOBLEDGER_TIME_ZONE")
+      ->capture_default_str();
 
   CLI::App* list = command->add_subcommand(
       "list", "Each projection with its store, version, applied events, lag and dead letters");
