@@ -23,7 +23,7 @@ constexpr size_t kMaxMeasuredBytes = 10'000;
 
 absl::Status NotificationQueries::WaitForPosition(const Caller& caller,
                                                   const common::v1::LogPosition& position) const {
-  return server::WaitForMinPosition(*options_.projection, caller, position, options_.clock->Now(),
+  return server::WaitForMinPosition(*options_.projection, caller, position, absl::Now(),
                                     options_.max_wait, "the notification read model");
 }
 

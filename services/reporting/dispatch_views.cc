@@ -160,7 +160,7 @@ absl::StatusOr<v1::ListJobsResponse> DispatchViews::ListJobs(
   if (!selection.ok()) return selection.status();
   if (absl::Status s =
           server::WaitForMinPosition(*options_.projection, caller, request.min_position(),
-                                     options_.clock->Now(), options_.max_wait, "the job lists");
+                                     absl::Now(), options_.max_wait, "the job lists");
       !s.ok()) {
     return s;
   }

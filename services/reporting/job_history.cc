@@ -146,7 +146,7 @@ absl::StatusOr<v1::JobHistory> JobHistoryReader::History(
   if (absl::Status s = ValidateId("job_id", request.job_id(), true); !s.ok()) return s;
   if (absl::Status s =
           server::WaitForMinPosition(*options_.projection, caller, request.min_position(),
-                                     options_.clock->Now(), options_.max_wait, "the job history");
+                                     absl::Now(), options_.max_wait, "the job history");
       !s.ok()) {
     return s;
   }

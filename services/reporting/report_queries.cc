@@ -14,6 +14,7 @@
 #include "jobledger/common/csv.h"
 #include "jobledger/common/field_checks.h"
 #include "jobledger/common/money.h"
+#include "jobledger/common/proto_time.h"
 #include "jobledger/projection/key_codec.h"
 #include "jobledger/server/read_your_writes.h"
 #include "projections/reporting_tables.h"
@@ -49,6 +50,38 @@ absl::StatusOr<billing::v1::BillingSettings> SettingsOf(const projection::StateR
   if (!row.ok()) return row.status();
   if (!row->has_value()) return billing::v1::BillingSettings();
   return (*row)->settings();
+}
+
+// Every version of the tenant's billing settings, oldest first, with when it was set.
+absl::StatusOr<std::vector<std::pair<absl::Time, billing::v1::BillingSettings>>> SettingsHistory(
+    const projection::StateReader& state, const std::string& tenant) {
+  std::vector<std::pair<absl::Time, billing::v1::BillingSettings>> history;
+  const std::string prefix = SettingsHistoryPrefix(tenant);
+  auto it = state.NewIterator(prefix, projection::PrefixEnd(prefix));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    projection::KeyReader key(it->key().substr(prefix.size()));
+    auto at = key.Time();
+    if (!at.ok()) return absl::DataLossError("a settings history key does not decode");
+    billing::v1::BillingSettings settings;
+    if (!settings.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a settings history entry does not parse");
+    }
+    history.emplace_back(*at, std::move(settings));
+  }
+  if (absl::Status s = it->status(); !s.ok()) return s;
+  return history;
+}
+
+// The settings in effect at `at`: the last version set at or before it (none: empty settings).
+billing::v1::BillingSettings SettingsAt(
+    const std::vector<std::pair<absl::Time, billing::v1::BillingSettings>>& history,
+    absl::Time at) {
+  billing::v1::BillingSettings in_effect;
+  for (const auto& [set_at, settings] : history) {
+    if (set_at > at) break;
+    in_effect = settings;
+  }
+  return in_effect;
 }
 
 std::optional<common::v1::LocalDate> Given(const common::v1::LocalDate& date) {
@@ -87,7 +120,7 @@ absl::StatusOr<v1::TimeAndMaterialsReport> ReportQueries::TimeAndMaterials(
   }
   if (absl::Status s =
           server::WaitForMinPosition(*options_.projection, caller, request.min_position(),
-                                     options_.clock->Now(), options_.max_wait, "the reports");
+                                     absl::Now(), options_.max_wait, "the reports");
       !s.ok()) {
     return s;
   }
@@ -126,7 +159,7 @@ absl::StatusOr<v1::ProjectReport> ReportQueries::Project(
   if (request.project_id().empty()) return Invalid("project_id", "required");
   if (absl::Status s =
           server::WaitForMinPosition(*options_.projection, caller, request.min_position(),
-                                     options_.clock->Now(), options_.max_wait, "the reports");
+                                     absl::Now(), options_.max_wait, "the reports");
       !s.ok()) {
     return s;
   }
@@ -161,13 +194,23 @@ absl::StatusOr<v1::RevenueReport> ReportQueries::Revenue(const Caller& caller,
   std::string upper = projection::PrefixEnd(prefix);
   if (request.to().year() != 0)
     upper = projection::PrefixEnd(RevenueDateKey(caller.tenant, request.to()));
-  std::vector<RevenueEntry> entries;
   const auto store = options_.projection->store();
+  auto history = SettingsHistory(*store, caller.tenant);
+  if (!history.ok()) return history.status();
+  std::vector<RevenueEntry> entries;
   auto it = store->NewIterator(lower, upper);
   for (it->Seek(lower); it->Valid(); it->Next()) {
     v1::RevenueEntryRow row;
     if (!row.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return absl::DataLossError("a revenue entry does not parse");
+    }
+    if (row.has_completed_job()) {
+      // The settings in effect at completion: the same answer however the topics were read.
+      auto entry = CompletedWorkEntry(
+          row.completed_job(), SettingsAt(*history, TimeFromProto(row.completed_at())), row.date());
+      if (!entry.ok()) continue;  // no value in the report's currency
+      entries.push_back(row.reversal() ? ReversalOf(*entry, row.date()) : *std::move(entry));
+      continue;
     }
     entries.push_back(RevenueEntry{.kind = static_cast<RevenueEntry::Kind>(row.kind()),
                                    .date = row.date(),

@@ -121,48 +121,44 @@ v1::RevenueEntryRow ToRow(const RevenueEntry& entry) {
   return row;
 }
 
-RevenueEntry FromRow(const v1::RevenueEntryRow& row) {
-  return RevenueEntry{.kind = static_cast<RevenueEntry::Kind>(row.kind()),
-                      .date = row.date(),
-                      .minor_units = row.amount().minor_units(),
-                      .currency = row.amount().currency(),
-                      .counts = row.counts()};
-}
-
 void PutRevenue(StateWriter& state, const Envelope& envelope, const RevenueEntry& entry, int n) {
   state.Put(RevenueKey(envelope.tenant(), entry.date, envelope.event_id(), n),
             projection::DeterministicBytes(ToRow(entry)));
 }
 
 // A job completed adds its work value to the revenue of that day; reopened, it takes it back.
+// The job is kept as it was completed, and valued when the report is made with the settings in
+// effect at its completion (report_queries.cc).
 absl::Status RecordCompletion(StateWriter& state, const Envelope& envelope,
                               const job::v1::Job& before, const job::v1::Job& after,
                               absl::TimeZone zone) {
   const bool was = before.status() == job::v1::JOB_STATUS_COMPLETED;
   const bool is = after.status() == job::v1::JOB_STATUS_COMPLETED;
   if (was == is) return absl::OkStatus();
-  const common::v1::LocalDate day = LocalDay(envelope.occurred_at(), zone);
   const std::string last = LastCompletionKey(envelope.tenant(), after.job_id());
-  if (is) {
-    auto settings =
-        SettingsCopyTable().Get(state, PrimaryKey(envelope.tenant(), envelope.tenant()));
-    if (!settings.ok()) return settings.status();
-    auto entry = CompletedWorkEntry(
-        after, settings->has_value() ? (*settings)->settings() : billing::v1::BillingSettings(),
-        day);
-    if (!entry.ok()) return absl::OkStatus();  // no value to count (mixed currencies)
-    PutRevenue(state, envelope, *entry, 0);
-    state.Put(last, projection::DeterministicBytes(ToRow(*entry)));
-    return absl::OkStatus();
-  }
-  auto recorded = state.Get(last);
-  if (!recorded.ok()) return recorded.status();
-  if (!recorded->has_value()) return absl::OkStatus();
   v1::RevenueEntryRow row;
-  if (!row.ParseFromString(**recorded))
-    return absl::DataLossError("a revenue entry does not parse");
-  PutRevenue(state, envelope, ReversalOf(FromRow(row), day), 0);
-  state.Delete(last);
+  row.set_kind(RevenueEntry::kCompletedWork);
+  *row.mutable_date() = LocalDay(envelope.occurred_at(), zone);
+  if (is) {
+    row.set_counts(true);
+    *row.mutable_completed_job() = after;
+    *row.mutable_completed_at() = envelope.occurred_at();
+    state.Put(last, projection::DeterministicBytes(row));
+  } else {
+    auto recorded = state.Get(last);
+    if (!recorded.ok()) return recorded.status();
+    if (!recorded->has_value()) return absl::OkStatus();
+    v1::RevenueEntryRow completion;
+    if (!completion.ParseFromString(**recorded)) {
+      return absl::DataLossError("a revenue entry does not parse");
+    }
+    *row.mutable_completed_job() = completion.completed_job();
+    *row.mutable_completed_at() = completion.completed_at();
+    row.set_reversal(true);
+    state.Delete(last);
+  }
+  state.Put(RevenueKey(envelope.tenant(), row.date(), envelope.event_id(), 0),
+            projection::DeterministicBytes(row));
   return absl::OkStatus();
 }
 
@@ -264,10 +260,15 @@ absl::Status ApplyBillingTopicEvent(const events::v1::Event& event, const EventP
   const std::string key = PrimaryKey(envelope.tenant(), envelope.aggregate_id());
   const std::string& type = envelope.aggregate_type();
   if (type == billing::kSettingsAggregate) {
-    return ApplyToRow<billing::SettingsEvent>(event, SettingsCopyTable(), key,
-                                              &v1::SettingsCopyRow::mutable_settings,
-                                              billing::EvolveSettings, state)
-        .status();
+    v1::SettingsCopyRow after;
+    auto decoded = ApplyToRow<billing::SettingsEvent>(
+        event, SettingsCopyTable(), key, &v1::SettingsCopyRow::mutable_settings,
+        billing::EvolveSettings, state, static_cast<v1::SettingsCopyRow*>(nullptr), &after);
+    if (!decoded.ok()) return decoded.status();
+    state.Put(SettingsHistoryKey(envelope.tenant(), TimeFromProto(envelope.occurred_at()),
+                                 envelope.sequence()),
+              projection::DeterministicBytes(after.settings()));
+    return absl::OkStatus();
   }
   if (type == billing::kJobBillingAggregate) {
     AddHistory(state, envelope, envelope.aggregate_id(), position);

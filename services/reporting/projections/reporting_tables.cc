@@ -197,6 +197,14 @@ std::string RevenuePrefix(absl::string_view tenant) {
   return KeyBuilder().String("revenue").String(tenant).key();
 }
 
+std::string SettingsHistoryKey(absl::string_view tenant, absl::Time at, int64_t sequence) {
+  return KeyBuilder().Raw(SettingsHistoryPrefix(tenant)).Time(at).Int64(sequence).key();
+}
+
+std::string SettingsHistoryPrefix(absl::string_view tenant) {
+  return KeyBuilder().String("settings_history").String(tenant).key();
+}
+
 std::string LastCompletionKey(absl::string_view tenant, absl::string_view job_id) {
   return KeyBuilder().String("last_completion").String(tenant).String(job_id).key();
 }

@@ -53,6 +53,10 @@ std::string HistoryPrefix(absl::string_view tenant, absl::string_view job_id);
 std::string RevenueKey(absl::string_view tenant, const common::v1::LocalDate& date,
                        absl::string_view event_id, int n);
 std::string RevenuePrefix(absl::string_view tenant);
+// Every version of a tenant's billing settings by when it was set (value BillingSettings): the
+// settings in effect at any moment.
+std::string SettingsHistoryKey(absl::string_view tenant, absl::Time at, int64_t sequence);
+std::string SettingsHistoryPrefix(absl::string_view tenant);
 // The revenue entry of a job's last completion (RevenueEntryRow), reversed if it is reopened.
 std::string LastCompletionKey(absl::string_view tenant, absl::string_view job_id);
 std::string RevenueDateKey(absl::string_view tenant, const common::v1::LocalDate& date);
