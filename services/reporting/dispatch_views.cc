@@ -227,15 +227,18 @@ absl::StatusOr<v1::DispatchCounts> DispatchViews::Counts(
   const v1::View views[] = {v1::VIEW_SCHEDULED_TODAY,  v1::VIEW_COMPLETED_TODAY,
                             v1::VIEW_UNASSIGNED_TODAY, v1::VIEW_OVERDUE,
                             v1::VIEW_AWAITING_BILLING, v1::VIEW_AWAITING_PAYMENT};
-  void (v1::DispatchCounts::*const setters[])(int64_t) = {
-      &v1::DispatchCounts::set_scheduled_today,  &v1::DispatchCounts::set_completed_today,
-      &v1::DispatchCounts::set_unassigned_today, &v1::DispatchCounts::set_overdue,
-      &v1::DispatchCounts::set_awaiting_billing, &v1::DispatchCounts::set_awaiting_payment};
+  int64_t values[std::size(views)] = {};
   for (size_t i = 0; i < std::size(views); ++i) {
     auto count = count_view(views[i], job::v1::JOB_STATUS_UNSPECIFIED);
     if (!count.ok()) return count.status();
-    (counts.*setters[i])(*count);
+    values[i] = *count;
   }
+  counts.set_scheduled_today(values[0]);
+  counts.set_completed_today(values[1]);
+  counts.set_unassigned_today(values[2]);
+  counts.set_overdue(values[3]);
+  counts.set_awaiting_billing(values[4]);
+  counts.set_awaiting_payment(values[5]);
   return counts;
 }
 
