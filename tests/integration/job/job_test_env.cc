@@ -21,6 +21,16 @@ namespace jobledger::job::testing {
          << "code " << status.error_code() << ": " << status.error_message();
 }
 
+::testing::AssertionResult Refused(const grpc::Status& status, grpc::StatusCode code,
+                                   const std::string& words) {
+  if (status.error_code() == code && status.error_message().find(words) != std::string::npos) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "expected code " << code << " with \"" << words << "\", got code "
+         << status.error_code() << ": " << status.error_message();
+}
+
 server::ServerConfig TestServerConfig(const std::string& service, const std::string& data_dir) {
   server::ServerConfig config;
   config.service_name = service;

@@ -120,5 +120,8 @@ server::ServerConfig TestServerConfig(const std::string& service, const std::str
 
 // An OK status or a failure message with the code and text.
 ::testing::AssertionResult IsOk(const grpc::Status& status);
+// Refused with `code`, the message containing `words` (a field name, a state).
+::testing::AssertionResult Refused(const grpc::Status& status, grpc::StatusCode code,
+                                   const std::string& words);
 
 }  // namespace jobledger::job::testing

@@ -11,15 +11,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "jobledger/common/proto_time.h"
+#include "jobledger/projection/table.h"
 #include "jobledger/testing/child_process.h"
 #include "jobledger/testing/wait.h"
 #include "notification_test_env.h"
 
 namespace jobledger::notification::testing {
 namespace {
+
+using job::testing::Refused;
 
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
@@ -57,28 +58,6 @@ std::vector<nlohmann::json> TextsTo(const std::vector<nlohmann::json>& texts,
     if (text["to"] == to) out.push_back(text);
   }
   return out;
-}
-
-// The message's bytes, the same for equal messages in every run.
-std::string Bytes(const google::protobuf::Message& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream output(&stream);
-    output.SetSerializationDeterministic(true);
-    EXPECT_TRUE(message.SerializeToCodedStream(&output));
-  }
-  return bytes;
-}
-
-::testing::AssertionResult Refused(const grpc::Status& status, grpc::StatusCode code,
-                                   const std::string& words) {
-  if (status.error_code() == code && status.error_message().find(words) != std::string::npos) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "expected code " << code << " with \"" << words << "\", got code "
-         << status.error_code() << ": " << status.error_message();
 }
 
 class NotificationRecordsTest : public ::testing::Test {
@@ -310,7 +289,8 @@ TEST_F(RecordsTest, TheProjectionEqualsACleanRebuildAndARebuiltOneAnswersTheSame
     auto keep = [&](const std::string& name, const grpc::Status& status,
                     const google::protobuf::Message& message) {
       EXPECT_TRUE(IsOk(status)) << name;
-      answers[name] = {.bytes = Bytes(message), .text = message.DebugString()};
+      answers[name] = {.bytes = projection::DeterministicBytes(message),
+                       .text = message.DebugString()};
     };
     v1::NotificationSettings settings_now;
     keep("settings",
@@ -752,11 +732,14 @@ TEST_F(NotificationRecordsTest, RefusedRequestsNameTheFieldAndChangeNothing) {
   v1::NotificationSettings settings_after;
   ASSERT_TRUE(IsOk(
       env_.notifications().GetNotificationSettings(env_.Dispatcher().get(), {}, &settings_after)));
-  EXPECT_EQ(Bytes(settings_after), Bytes(settings_before)) << settings_after.DebugString();
+  EXPECT_EQ(projection::DeterministicBytes(settings_after),
+            projection::DeterministicBytes(settings_before))
+      << settings_after.DebugString();
   v1::ListTemplatesResponse templates_after;
   ASSERT_TRUE(
       IsOk(env_.notifications().ListTemplates(env_.Dispatcher().get(), {}, &templates_after)));
-  EXPECT_EQ(Bytes(templates_after), Bytes(templates_before));
+  EXPECT_EQ(projection::DeterministicBytes(templates_after),
+            projection::DeterministicBytes(templates_before));
   EXPECT_THAT(env_.WaitForJobMessages(job_id, 1, nullptr, absl::Milliseconds(500)), SizeIs(0));
   EXPECT_THAT(env_.Texts(), SizeIs(0));
   EXPECT_THAT(env_.Emails(), SizeIs(0));
@@ -852,7 +835,8 @@ TEST_F(NotificationRecordsTest, BillingSendsAnalystsReadDispatchersKeepOffTheSet
   v1::ListTemplatesResponse templates_after;
   ASSERT_TRUE(
       IsOk(env_.notifications().ListTemplates(env_.Dispatcher().get(), {}, &templates_after)));
-  EXPECT_EQ(Bytes(templates_after), Bytes(templates));
+  EXPECT_EQ(projection::DeterministicBytes(templates_after),
+            projection::DeterministicBytes(templates));
 }
 
 }  // namespace

@@ -14,16 +14,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "domain/rules.h"  // the notification service's rule combinations
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "jobledger/common/local_time.h"
 #include "jobledger/common/proto_time.h"
+#include "jobledger/projection/table.h"
 #include "jobledger/testing/child_process.h"
 #include "jobledger/testing/wait.h"
 #include "reporting_test_env.h"
 
 namespace jobledger::reporting::testing {
 namespace {
+
+using job::testing::Refused;
 
 using billing::testing::Usd;
 using ::testing::ElementsAre;
@@ -49,28 +50,6 @@ common::v1::LocalDate Date(absl::CivilDay day) {
 }
 
 absl::CivilDay Today() { return absl::ToCivilDay(absl::Now(), absl::UTCTimeZone()); }
-
-// The message's bytes, the same for equal messages in every run.
-std::string Bytes(const google::protobuf::Message& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream output(&stream);
-    output.SetSerializationDeterministic(true);
-    EXPECT_TRUE(message.SerializeToCodedStream(&output));
-  }
-  return bytes;
-}
-
-::testing::AssertionResult Refused(const grpc::Status& status, grpc::StatusCode code,
-                                   const std::string& words) {
-  if (status.error_code() == code && status.error_message().find(words) != std::string::npos) {
-    return ::testing::AssertionSuccess();
-  }
-  return ::testing::AssertionFailure()
-         << "expected code " << code << " with \"" << words << "\", got code "
-         << status.error_code() << ": " << status.error_message();
-}
 
 bool Sent(const notification::v1::Message& message) {
   return message.status() == notification::v1::MESSAGE_STATUS_SENT;
@@ -422,7 +401,8 @@ TEST_F(ReportingRecordsTest, TheProjectionEqualsACleanRebuildAndARebuiltOneAnswe
     auto keep = [&](const std::string& name, const grpc::Status& status,
                     const google::protobuf::Message& message) {
       EXPECT_TRUE(IsOk(status)) << name;
-      answers[name] = {.bytes = Bytes(message), .text = message.DebugString()};
+      answers[name] = {.bytes = projection::DeterministicBytes(message),
+                       .text = message.DebugString()};
     };
     auto keep_csv = [&](const std::string& name, auto& reader) {
       grpc::Status status;
@@ -668,7 +648,8 @@ TEST_F(ReportingRecordsTest, ProjectReportAndUtilizationAddUpByHand) {
   v1::UtilizationResponse everyone;
   ASSERT_TRUE(
       IsOk(env_.reports().GetUtilization(Dispatcher().get(), utilization_request, &everyone)));
-  EXPECT_EQ(Bytes(everyone), Bytes(utilization)) << everyone.DebugString();
+  EXPECT_EQ(projection::DeterministicBytes(everyone), projection::DeterministicBytes(utilization))
+      << everyone.DebugString();
 }
 
 // ---- revenue through reversals
