@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "jobledger/common/csv.h"
 #include "jobledger/common/field_checks.h"
+#include "jobledger/common/local_time.h"
 #include "jobledger/common/money.h"
 #include "jobledger/common/proto_time.h"
 #include "jobledger/projection/counter.h"
@@ -95,11 +96,8 @@ const std::vector<std::string>& CsvHeader() {
 
 common::v1::LocalDate DispatchViews::DayOf(const common::v1::LocalDate& requested) const {
   if (requested.year() != 0) return requested;
-  const absl::CivilDay today = absl::ToCivilDay(options_.clock->Now(), options_.zone);
   common::v1::LocalDate day;
-  day.set_year(static_cast<int32_t>(today.year()));
-  day.set_month(today.month());
-  day.set_day(today.day());
+  LocalDateToProto(LocalDay(options_.clock->Now(), options_.zone), &day);
   return day;
 }
 

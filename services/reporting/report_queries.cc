@@ -13,6 +13,7 @@
 #include "domain/utilization.h"
 #include "jobledger/common/csv.h"
 #include "jobledger/common/field_checks.h"
+#include "jobledger/common/local_time.h"
 #include "jobledger/common/money.h"
 #include "jobledger/common/proto_time.h"
 #include "jobledger/projection/key_codec.h"
@@ -89,9 +90,10 @@ std::optional<common::v1::LocalDate> Given(const common::v1::LocalDate& date) {
   return date;
 }
 
+// "2026-11-24", or empty for an unset date.
 std::string DateText(const common::v1::LocalDate& date) {
-  if (date.year() == 0) return "";
-  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+  auto day = LocalDateFromProto(date);
+  return day.ok() ? FormatLocalDate(*day) : "";
 }
 
 std::string AmountText(const common::v1::Money& money) {
@@ -235,9 +237,7 @@ absl::StatusOr<v1::UtilizationResponse> ReportQueries::Utilization(
   std::map<std::string, v1::JobViewRow> jobs;
   for (absl::CivilDay day = from; day <= to; ++day) {
     common::v1::LocalDate date;
-    date.set_year(static_cast<int32_t>(day.year()));
-    date.set_month(day.month());
-    date.set_day(day.day());
+    LocalDateToProto(day, &date);
     auto rows = AllRows(state, JobViewTable(), "day",
                         projection::KeyBuilder().String(caller.tenant).Int64(DateKey(date)).key());
     if (!rows.ok()) return rows.status();

@@ -2,7 +2,7 @@
 #include "domain/placeholders.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
+#include "jobledger/common/local_time.h"
 #include "jobledger/common/money.h"
 #include "jobledger/common/proto_time.h"
 
@@ -17,9 +17,10 @@ std::string LatestPublicNote(const job::v1::Job& job) {
   return "";
 }
 
+// "2026-11-24", or empty for an unset date.
 std::string FormatDate(const common::v1::LocalDate& date) {
-  if (date.year() == 0) return "";
-  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+  auto day = LocalDateFromProto(date);
+  return day.ok() ? FormatLocalDate(*day) : "";
 }
 
 }  // namespace

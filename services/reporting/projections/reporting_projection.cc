@@ -35,12 +35,9 @@ void AddHistory(StateWriter& state, const Envelope& envelope, absl::string_view 
             projection::DeterministicBytes(ref));
 }
 
-common::v1::LocalDate LocalDay(const google::protobuf::Timestamp& at, absl::TimeZone zone) {
-  const absl::CivilDay day = absl::ToCivilDay(TimeFromProto(at), zone);
+common::v1::LocalDate LocalDateOf(const google::protobuf::Timestamp& at, absl::TimeZone zone) {
   common::v1::LocalDate date;
-  date.set_year(static_cast<int32_t>(day.year()));
-  date.set_month(day.month());
-  date.set_day(day.day());
+  LocalDateToProto(LocalDay(TimeFromProto(at), zone), &date);
   return date;
 }
 
@@ -80,7 +77,7 @@ absl::Status RefreshJobView(StateWriter& state, const std::string& tenant,
           TimeFromProto(visit.window().end()) > TimeFromProto(row.planned_end())) {
         *row.mutable_planned_end() = visit.window().end();
       }
-      const common::v1::LocalDate day = LocalDay(visit.window().start(), zone);
+      const common::v1::LocalDate day = LocalDateOf(visit.window().start(), zone);
       if (days.insert(DateKey(day)).second) *row.add_visit_days() = day;
     }
     for (const std::string& id : technicians) row.add_technician_ids(id);
@@ -138,7 +135,7 @@ absl::Status RecordCompletion(StateWriter& state, const Envelope& envelope,
   const std::string last = LastCompletionKey(envelope.tenant(), after.job_id());
   v1::RevenueEntryRow row;
   row.set_kind(RevenueEntry::kCompletedWork);
-  *row.mutable_date() = LocalDay(envelope.occurred_at(), zone);
+  *row.mutable_date() = LocalDateOf(envelope.occurred_at(), zone);
   if (is) {
     row.set_counts(true);
     *row.mutable_completed_job() = after;
@@ -166,7 +163,7 @@ absl::Status RecordCompletion(StateWriter& state, const Envelope& envelope,
 void RecordInvoiceRevenue(StateWriter& state, const Envelope& envelope,
                           const billing::InvoiceEvent& event, const billing::v1::Invoice& before,
                           const billing::v1::Invoice& after, absl::TimeZone zone) {
-  const common::v1::LocalDate day = LocalDay(envelope.occurred_at(), zone);
+  const common::v1::LocalDate day = LocalDateOf(envelope.occurred_at(), zone);
   if (std::holds_alternative<billing::v1::InvoiceIssued>(event)) {
     PutRevenue(state, envelope, InvoicedEntry(after, day), 0);
   } else if (std::holds_alternative<billing::v1::InvoiceVoided>(event) &&
@@ -175,11 +172,11 @@ void RecordInvoiceRevenue(StateWriter& state, const Envelope& envelope,
   } else if (const auto* paid = std::get_if<billing::v1::PaymentRecorded>(&event)) {
     const auto& at =
         paid->payment().has_received_at() ? paid->payment().received_at() : envelope.occurred_at();
-    PutRevenue(state, envelope, CollectedEntry(paid->payment(), LocalDay(at, zone)), 0);
+    PutRevenue(state, envelope, CollectedEntry(paid->payment(), LocalDateOf(at, zone)), 0);
   } else if (const auto* refund = std::get_if<billing::v1::RefundRecorded>(&event)) {
     const auto& at = refund->refund().has_received_at() ? refund->refund().received_at()
                                                         : envelope.occurred_at();
-    PutRevenue(state, envelope, CollectedEntry(refund->refund(), LocalDay(at, zone)), 0);
+    PutRevenue(state, envelope, CollectedEntry(refund->refund(), LocalDateOf(at, zone)), 0);
   }
 }
 
