@@ -755,12 +755,19 @@ TEST_F(KafkaRecordsTest, AJobScheduledTodayIsListedAndItsHistorySpansEveryTopicI
   const absl::Time start = system().clock().Now() + absl::Minutes(5);
   const absl::CivilDay today = absl::ToCivilDay(start, absl::UTCTimeZone());
   ScheduleAndWait(job_id, start, 2, {"sam"});
-  env_.CatchUp();
   v1::ListJobsRequest request;
   request.set_view(v1::VIEW_SCHEDULED_TODAY);
   *request.mutable_day() = Date(today);
   v1::ListJobsResponse response;
-  ASSERT_TRUE(IsOk(env_.reports().ListJobs(Dispatcher().get(), request, &response)));
+  // The job becomes Scheduled when the job service reacts to the booking, a moment later.
+  ASSERT_TRUE(jobledger::testing::WaitUntil(
+      [&] {
+        env_.CatchUp();
+        return env_.reports().ListJobs(Dispatcher().get(), request, &response).ok() &&
+               response.rows_size() == 1 &&
+               response.rows(0).status() == job::v1::JOB_STATUS_SCHEDULED;
+      },
+      absl::Seconds(30)));
   ASSERT_THAT(response.rows(), SizeIs(1));
   EXPECT_EQ(response.rows(0).job_id(), job_id);
   EXPECT_EQ(response.rows(0).status(), job::v1::JOB_STATUS_SCHEDULED);
