@@ -7,6 +7,10 @@ namespace jobledger::cli {
 
 void RegisterVersionCommand(CLI::App& app);
 void RegisterUpCommand(CLI::App& app);
+void RegisterDownCommand(CLI::App& app);
+void RegisterStatusCommand(CLI::App& app);
+void RegisterLogsCommand(CLI::App& app);
+void RegisterCallCommand(CLI::App& app);
 void RegisterDevBrokerCommand(CLI::App& app);
 void RegisterProjectionsCommand(CLI::App& app);
 void RegisterTokenCommand(CLI::App& app);

@@ -7,6 +7,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   jobledger::cli::RegisterVersionCommand(app);
   jobledger::cli::RegisterUpCommand(app);
+  jobledger::cli::RegisterDownCommand(app);
+  jobledger::cli::RegisterStatusCommand(app);
+  jobledger::cli::RegisterLogsCommand(app);
+  jobledger::cli::RegisterCallCommand(app);
   jobledger::cli::RegisterDevBrokerCommand(app);
   jobledger::cli::RegisterProjectionsCommand(app);
   jobledger::cli::RegisterTokenCommand(app);

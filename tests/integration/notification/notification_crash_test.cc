@@ -1,7 +1,7 @@
 // Exactly once across crashes: the notification service runs as its own process and is SIGKILLed
 // again and again at the worst moment, after the SMS provider has taken a message and before the
 // service has recorded that it did. Each restart sends the unrecorded message again with the same
-// idempotency key, and the provider (tests/support/peers/sms_sink.py, which honours the key as
+// idempotency key, and the provider (tools/dev-providers/sms_sink.py, which honours the key as
 // real providers do) recognises the repeat. The count in the sink: one text per cause, never two,
 // never none.
 #include <gmock/gmock.h>

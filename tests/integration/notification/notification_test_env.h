@@ -72,6 +72,10 @@ class NotificationEnv {
   scheduling::v1::TechnicianService::Stub& technicians() { return *technician_stub_; }
   scheduling::v1::DispatchService::Stub& dispatch() { return *dispatch_stub_; }
   v1::NotificationService::Stub& notifications() { return *notification_stub_; }
+  // host:port of the scheduling service, for clients of their own (the demo seeder).
+  std::string scheduling_address() const {
+    return "127.0.0.1:" + std::to_string(scheduling_->port());
+  }
   FakeClock& clock() { return clock_; }
   const std::string& data_dir() const { return data_dir_; }
 
@@ -121,7 +125,7 @@ class NotificationEnv {
   std::unique_ptr<v1::NotificationService::Stub> notification_stub_;
 };
 
-// The peers' scripts (tests/support/peers).
+// The peers' scripts (tools/dev-providers).
 std::string PeerScript(const std::string& name);
 
 }  // namespace jobledger::notification::testing
