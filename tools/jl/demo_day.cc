@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "demo_catalog.h"
+#include "domain/calendar.h"  // the scheduling service's PeopleOf
 #include "jobledger/common/local_time.h"
 #include "jobledger/common/proto_time.h"
 
@@ -39,17 +40,6 @@ JobStatus StatusOf(Outcome outcome) {
       return job::v1::JOB_STATUS_DEFERRED;
   }
   return job::v1::JOB_STATUS_UNSPECIFIED;
-}
-
-// Everyone a visit sends: technicians booked directly and the booked crews' members.
-std::vector<std::string> PeopleOf(const Appointment& appointment) {
-  std::vector<std::string> people(appointment.technician_ids().begin(),
-                                  appointment.technician_ids().end());
-  people.insert(people.end(), appointment.crew_member_ids().begin(),
-                appointment.crew_member_ids().end());
-  std::sort(people.begin(), people.end());
-  people.erase(std::unique(people.begin(), people.end()), people.end());
-  return people;
 }
 
 class DaySeeder {
@@ -318,7 +308,7 @@ class DaySeeder {
     if (absl::Status s = WaitUntilAssigned(plan, *booked); !s.ok()) return s;
     const Appointment& visit = booked->appointment();
     const int start = plan.visit.window_start;
-    const std::vector<std::string> people = PeopleOf(visit);
+    const std::vector<std::string> people = scheduling::PeopleOf(visit);
     if (plan.outcome == Outcome::kEnRoute) {
       for (const std::string& person : people) {
         if (absl::Status s =
