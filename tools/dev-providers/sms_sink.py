@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A local SMS provider for delivery tests: a JSON HTTP API that records what it accepts.
+"""A local SMS provider for `jl up` and delivery tests: a JSON HTTP API recording what it accepts.
 
 POST any path with {"to", "from", "body"}. The provider honours the Idempotency-Key header: the
 first accepted POST with a key is appended as one JSON line {"key", "to", "from", "body", "id"}

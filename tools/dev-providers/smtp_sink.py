@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A local SMTP server for delivery tests: records what it accepts, fails on request.
+"""A local SMTP server for `jl up` and delivery tests: records what it accepts, fails on request.
 
 It behaves like a provider that honours Message-IDs: the first message with a given Message-ID
 is stored as DIR/accepted/<seq>.eml (raw bytes) and DIR/accepted/<seq>.json (the MIME parsed by
