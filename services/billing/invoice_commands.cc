@@ -90,7 +90,8 @@ absl::StatusOr<v1::InvoiceReply> InvoiceCommands::CreateInvoice(
   auto job = KnownJobCopy(*options_.projection, *options_.log, options_.job_topic, caller.tenant,
                           request.job_id(), options_.clock->Now() + options_.wait);
   if (!job.ok()) return job.status();
-  const projection::StateReader& state = *options_.projection->store();
+  const auto store = options_.projection->store();  // held: a rebuild may swap it meanwhile
+  const projection::StateReader& state = *store;
   auto tax_category_of = [&](const std::string& price_item_id) -> std::string {
     auto item = PriceItemTable().Get(state, PrimaryKey(caller.tenant, price_item_id));
     return item.ok() && item->has_value() ? (*item)->item().tax_category() : "";
@@ -122,7 +123,8 @@ absl::StatusOr<v1::InvoiceReply> InvoiceCommands::CreateProgressInvoice(
   auto job = KnownJobCopy(*options_.projection, *options_.log, options_.job_topic, caller.tenant,
                           request.job_id(), options_.clock->Now() + options_.wait);
   if (!job.ok()) return job.status();
-  const projection::StateReader& state = *options_.projection->store();
+  const auto store = options_.projection->store();  // held: a rebuild may swap it meanwhile
+  const projection::StateReader& state = *store;
   return Create(caller, request.meta(), JobLeaseKey(caller.tenant, job->job_id()),
                 [&](const std::string& id, int64_t number) -> absl::StatusOr<v1::Invoice> {
                   auto billing = options_.job_billing->Read(
@@ -153,7 +155,8 @@ absl::StatusOr<v1::InvoiceReply> InvoiceCommands::CreateCreditNote(
     return absl::NotFoundError(absl::StrCat("invoice ", request.invoice_id(), " not found"));
   }
   const v1::Invoice& corrected = original->first;
-  const projection::StateReader& state = *options_.projection->store();
+  const auto store = options_.projection->store();  // held: a rebuild may swap it meanwhile
+  const projection::StateReader& state = *store;
   return Create(caller, request.meta(), CreditLeaseKey(caller.tenant, corrected.invoice_id()),
                 [&](const std::string& id, int64_t number) -> absl::StatusOr<v1::Invoice> {
                   auto notes = CreditNotesOf(state, caller.tenant, corrected.invoice_id());

@@ -273,7 +273,8 @@ absl::StatusOr<v1::SendCustomerCommunicationReply> NotificationCommands::SendCus
       !s.ok()) {
     return s;
   }
-  const projection::StateReader& state = *options_.projection->store();
+  const auto store = options_.projection->store();  // held: a rebuild may swap it meanwhile
+  const projection::StateReader& state = *store;
   auto job = JobCopyTable().Get(state, PrimaryKey(caller.tenant, request.job_id()));
   if (!job.ok()) return job.status();
   if (!job->has_value())

@@ -94,20 +94,53 @@ const std::vector<std::string>& CsvHeader() {
 
 }  // namespace
 
-common::v1::LocalDate DispatchViews::DayOf(const common::v1::LocalDate& requested) const {
+common::v1::LocalDate DispatchViews::DayOf(const common::v1::LocalDate& requested,
+                                           absl::Time now) const {
   if (requested.year() != 0) return requested;
   common::v1::LocalDate day;
-  LocalDateToProto(LocalDay(options_.clock->Now(), options_.zone), &day);
+  LocalDateToProto(LocalDay(now, options_.zone), &day);
   return day;
 }
 
-absl::StatusOr<DispatchViews::Selection> DispatchViews::Select(
-    const Caller& caller, const v1::ListJobsRequest& request) const {
+absl::StatusOr<absl::Time> DispatchViews::BoardInstant(
+    const google::protobuf::Timestamp* as_of) const {
+  const absl::Time now = options_.clock->Now();
+  if (as_of == nullptr) return now;
+  if (absl::Status s = ValidateTimestamp("as_of", *as_of); !s.ok()) return s;
+  const absl::Time instant = TimeFromProto(*as_of);
+  if (instant > now) {
+    return Invalid("as_of", "is in the future: the board can be seen as it was, not as it will be");
+  }
+  return instant;
+}
+
+absl::StatusOr<DispatchViews::Store> DispatchViews::BoardAt(
+    const Caller& caller, const google::protobuf::Timestamp* as_of, absl::Time instant,
+    const common::v1::LogPosition& min_position, absl::string_view what) const {
+  if (as_of != nullptr) {
+    if (options_.snapshots == nullptr) {
+      return absl::FailedPreconditionError("as_of: this service keeps no past boards");
+    }
+    auto snapshot = options_.snapshots->At(instant);
+    if (!snapshot.ok()) return snapshot.status();
+    return Store(*std::move(snapshot));
+  }
+  if (absl::Status s = server::WaitForMinPosition(*options_.projection, caller, min_position,
+                                                  absl::Now(), options_.max_wait, what);
+      !s.ok()) {
+    return s;
+  }
+  return options_.projection->store();
+}
+
+absl::StatusOr<DispatchViews::Selection> DispatchViews::Select(const Caller& caller,
+                                                               const v1::ListJobsRequest& request,
+                                                               absl::Time now) const {
   if (request.day().year() != 0) {
     if (absl::Status s = ValidateDate("day", request.day(), true); !s.ok()) return s;
   }
   const std::string& tenant = caller.tenant;
-  const common::v1::LocalDate day = DayOf(request.day());
+  const common::v1::LocalDate day = DayOf(request.day(), now);
   const std::string day_prefix = KeyBuilder().String(tenant).Int64(DateKey(day)).key();
   auto status_prefix = [&](job::v1::JobStatus status) {
     return KeyBuilder().String(tenant).Int64(status).key();
@@ -135,12 +168,10 @@ absl::StatusOr<DispatchViews::Selection> DispatchViews::Select(
       return Selection{"day", day_prefix, [caller](const v1::JobViewRow& row) {
                          return row.has_unassigned_visit() && Sees(caller, row);
                        }};
-    case v1::VIEW_OVERDUE: {
-      const absl::Time now = options_.clock->Now();
+    case v1::VIEW_OVERDUE:
       return Selection{"open_end", TenantPrefix(tenant), [caller, now](const v1::JobViewRow& row) {
                          return TimeFromProto(PlannedEnd(row)) < now && Sees(caller, row);
                        }};
-    }
     case v1::VIEW_AWAITING_BILLING:
       return Selection{"awaiting_billing", TenantPrefix(tenant), visible};
     case v1::VIEW_AWAITING_PAYMENT:
@@ -150,22 +181,13 @@ absl::StatusOr<DispatchViews::Selection> DispatchViews::Select(
   }
 }
 
-absl::StatusOr<v1::ListJobsResponse> DispatchViews::ListJobs(
-    const Caller& caller, const v1::ListJobsRequest& request) const {
-  auto page_size = ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
-  if (!page_size.ok()) return page_size.status();
-  auto selection = Select(caller, request);
-  if (!selection.ok()) return selection.status();
-  if (absl::Status s =
-          server::WaitForMinPosition(*options_.projection, caller, request.min_position(),
-                                     absl::Now(), options_.max_wait, "the job lists");
-      !s.ok()) {
-    return s;
-  }
-  const projection::StateReader& state = *options_.projection->store();
-  auto page = projection::FilteredPage(JobViewTable(), state, selection->index, selection->prefix,
-                                       request.page_token(), *page_size, options_.max_examined,
-                                       selection->keep);
+absl::StatusOr<v1::ListJobsResponse> DispatchViews::Page(const projection::StateReader& state,
+                                                         const Selection& selection,
+                                                         const std::string& page_token,
+                                                         int page_size) const {
+  auto page =
+      projection::FilteredPage(JobViewTable(), state, selection.index, selection.prefix, page_token,
+                               page_size, options_.max_examined, selection.keep);
   if (!page.ok()) {
     if (absl::IsInvalidArgument(page.status())) return Invalid("page_token", "not from this list");
     return page.status();
@@ -180,9 +202,31 @@ absl::StatusOr<v1::ListJobsResponse> DispatchViews::ListJobs(
   return response;
 }
 
+absl::StatusOr<v1::ListJobsResponse> DispatchViews::ListJobs(
+    const Caller& caller, const v1::ListJobsRequest& request) const {
+  auto page_size = ValidatePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
+  if (!page_size.ok()) return page_size.status();
+  const google::protobuf::Timestamp* as_of = request.has_as_of() ? &request.as_of() : nullptr;
+  auto instant = BoardInstant(as_of);
+  if (!instant.ok()) return instant.status();
+  auto selection = Select(caller, request, *instant);
+  if (!selection.ok()) return selection.status();
+  auto store = BoardAt(caller, as_of, *instant, request.min_position(), "the job lists");
+  if (!store.ok()) return store.status();
+  return Page(**store, *selection, request.page_token(), *page_size);
+}
+
 absl::StatusOr<v1::DispatchCounts> DispatchViews::Counts(
     const Caller& caller, const v1::DispatchCountsRequest& request) const {
-  const projection::StateReader& state = *options_.projection->store();
+  if (request.day().year() != 0) {
+    if (absl::Status s = ValidateDate("day", request.day(), true); !s.ok()) return s;
+  }
+  const google::protobuf::Timestamp* as_of = request.has_as_of() ? &request.as_of() : nullptr;
+  auto instant = BoardInstant(as_of);
+  if (!instant.ok()) return instant.status();
+  auto store = BoardAt(caller, as_of, *instant, {}, "the dispatch counts");
+  if (!store.ok()) return store.status();
+  const projection::StateReader& state = **store;
   v1::DispatchCounts counts;
   if (caller.sees_everything()) {
     for (int status = job::v1::JOB_STATUS_DRAFT; status <= job::v1::JOB_STATUS_DEFERRED; ++status) {
@@ -200,7 +244,7 @@ absl::StatusOr<v1::DispatchCounts> DispatchViews::Counts(
     list.set_view(view);
     list.set_status(status);
     *list.mutable_day() = request.day();
-    auto selection = Select(caller, list);
+    auto selection = Select(caller, list, *instant);
     if (!selection.ok()) return selection.status();
     int64_t total = 0;
     std::string cursor;
@@ -242,12 +286,20 @@ absl::StatusOr<v1::DispatchCounts> DispatchViews::Counts(
 
 absl::Status DispatchViews::ExportCsv(const Caller& caller, const v1::ListJobsRequest& request,
                                       const std::function<bool(std::string&)>& write) const {
-  v1::ListJobsRequest page_request = request;
-  page_request.set_page_size(kExportPage);
+  // One store for the whole export: a past board is built once, and a rebuild's swap of the live
+  // store cannot mix two states in one file.
+  const google::protobuf::Timestamp* as_of = request.has_as_of() ? &request.as_of() : nullptr;
+  auto instant = BoardInstant(as_of);
+  if (!instant.ok()) return instant.status();
+  auto selection = Select(caller, request, *instant);
+  if (!selection.ok()) return selection.status();
+  auto store = BoardAt(caller, as_of, *instant, request.min_position(), "the job lists");
+  if (!store.ok()) return store.status();
   std::string chunk;
   AppendCsvRow(chunk, CsvHeader());
+  std::string page_token = request.page_token();
   while (true) {
-    auto page = ListJobs(caller, page_request);
+    auto page = Page(**store, *selection, page_token, kExportPage);
     if (!page.ok()) return page.status();
     for (const v1::JobRow& row : page->rows()) {
       AppendCsvRow(chunk, CsvFields(row));
@@ -257,8 +309,7 @@ absl::Status DispatchViews::ExportCsv(const Caller& caller, const v1::ListJobsRe
       }
     }
     if (page->next_page_token().empty()) break;
-    page_request.set_page_token(page->next_page_token());
-    page_request.clear_min_position();
+    page_token = page->next_page_token();
   }
   if (!chunk.empty() && !write(chunk)) return absl::CancelledError("the client went away");
   return absl::OkStatus();

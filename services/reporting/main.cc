@@ -13,8 +13,19 @@ int main(int argc, char** argv) {
   defaults.metrics_listen = "0.0.0.0:9105";
   jobledger::server::ServiceProcessFlags flags;
   jobledger::reporting::ReportingServerOptions options;
+  jobledger::reporting::BoardSnapshotLimits& past_boards = options.board_snapshots;
   options.server = jobledger::server::ParseServerConfigOrExit(
-      argc, argv, "reporting", defaults, [&](CLI::App& app) { flags.AddTo(app); });
+      argc, argv, "reporting", defaults, [&](CLI::App& app) {
+        flags.AddTo(app);
+        app.add_option("--as-of-max-events", past_boards.max_events,
+                       "events a past dispatch board (as_of) may replay at most")
+            ->envname("JOBLEDGER_AS_OF_MAX_EVENTS")
+            ->capture_default_str();
+        app.add_option("--as-of-builds", past_boards.concurrent_builds,
+                       "past dispatch boards built at once at most")
+            ->envname("JOBLEDGER_AS_OF_BUILDS")
+            ->capture_default_str();
+      });
   // Reporting owns no topic: it only reads the four services' logs.
   auto process = jobledger::server::OpenServiceProcess(flags, options.server, "reporting", "");
   if (!process.ok()) {

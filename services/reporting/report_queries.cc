@@ -126,7 +126,9 @@ absl::StatusOr<v1::TimeAndMaterialsReport> ReportQueries::TimeAndMaterials(
       !s.ok()) {
     return s;
   }
-  const projection::StateReader& state = *options_.projection->store();
+  // Held for the whole query: a rebuild may swap the serving store meanwhile.
+  const auto store = options_.projection->store();
+  const projection::StateReader& state = *store;
   std::vector<v1::JobViewRow> rows;
   if (!request.project_id().empty()) {
     auto found = AllRows(state, JobViewTable(), "project",
@@ -165,7 +167,9 @@ absl::StatusOr<v1::ProjectReport> ReportQueries::Project(
       !s.ok()) {
     return s;
   }
-  const projection::StateReader& state = *options_.projection->store();
+  // Held for the whole query: a rebuild may swap the serving store meanwhile.
+  const auto store = options_.projection->store();
+  const projection::StateReader& state = *store;
   auto rows = AllRows(state, JobViewTable(), "project",
                       TenantValuePrefix(caller.tenant, request.project_id()));
   if (!rows.ok()) return rows.status();
@@ -232,7 +236,9 @@ absl::StatusOr<v1::UtilizationResponse> ReportQueries::Utilization(
   const absl::CivilDay to(request.to().year(), request.to().month(), request.to().day());
   if (to < from) return Invalid("to", "before from");
   if (to - from >= kMaxUtilizationDays) return Invalid("to", "at most 62 days from from");
-  const projection::StateReader& state = *options_.projection->store();
+  // Held for the whole query: a rebuild may swap the serving store meanwhile.
+  const auto store = options_.projection->store();
+  const projection::StateReader& state = *store;
   // The jobs with a visit in the period: their appointments, and the work logged on them.
   std::map<std::string, v1::JobViewRow> jobs;
   for (absl::CivilDay day = from; day <= to; ++day) {

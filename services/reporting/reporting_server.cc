@@ -1,6 +1,9 @@
 // Wiring of the reporting service.
 #include "reporting_server.h"
 
+#include <filesystem>
+
+#include "board_snapshots.h"
 #include "dispatch_views.h"
 #include "job_history.h"
 #include "jobledger/projection/runner.h"
@@ -39,6 +42,7 @@ struct ReportingServer::Parts {
   ReportingServerOptions options;
   ReportingProjection projection;
   std::unique_ptr<projection::ProjectionRunner> runner;
+  std::unique_ptr<BoardSnapshots> snapshots;
   std::unique_ptr<DispatchViews> views;
   std::unique_ptr<ReportQueries> reports;
   std::unique_ptr<JobHistoryReader> history;
@@ -73,15 +77,28 @@ absl::StatusOr<std::unique_ptr<ReportingServer>> ReportingServer::Start(
     return s;
   }
   auto metrics = std::make_shared<prometheus::Registry>();
-  auto runner = projection::ProjectionRunner::Start(
-      p.projection,
-      projection::ServiceRunnerOptions(p.options.server.data_dir, p.options.log, metrics.get(),
-                                       p.options.projection_cache_bytes));
+  const projection::RunnerOptions runner_options = projection::ServiceRunnerOptions(
+      p.options.server.data_dir, p.options.log, metrics.get(), p.options.projection_cache_bytes);
+  auto runner = projection::ProjectionRunner::Start(p.projection, runner_options);
   if (!runner.ok()) return runner.status();
   p.runner = *std::move(runner);
   const projection::ProjectionRunner* r = p.runner.get();
-  p.views = std::make_unique<DispatchViews>(
-      DispatchViewsOptions{.projection = r, .zone = p.options.time_zone, .clock = p.options.clock});
+  BoardSnapshotOptions snapshot_options;
+  snapshot_options.projection = &p.projection;
+  snapshot_options.log = p.options.log;
+  snapshot_options.directory =
+      (std::filesystem::path(p.options.server.data_dir) / "board-snapshots").string();
+  snapshot_options.block_cache = runner_options.block_cache;  // one memory budget for all stores
+  snapshot_options.limits = p.options.board_snapshots;
+  auto snapshots = BoardSnapshots::Open(std::move(snapshot_options));
+  if (!snapshots.ok()) return snapshots.status();
+  p.snapshots = *std::move(snapshots);
+  DispatchViewsOptions views_options;
+  views_options.projection = r;
+  views_options.zone = p.options.time_zone;
+  views_options.clock = p.options.clock;
+  views_options.snapshots = p.snapshots.get();
+  p.views = std::make_unique<DispatchViews>(views_options);
   p.reports = std::make_unique<ReportQueries>(
       ReportQueriesOptions{.projection = r, .zone = p.options.time_zone, .clock = p.options.clock});
   p.history = std::make_unique<JobHistoryReader>(

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "board_snapshots.h"
 #include "jobledger/common/clock.h"
 #include "jobledger/eventlog/event_log.h"
 #include "jobledger/projection/runner.h"
@@ -28,6 +29,8 @@ struct ReportingServerOptions {
   const Clock* clock = &SystemClock();
   absl::Duration topic_wait = absl::InfiniteDuration();
   size_t projection_cache_bytes = 64 << 20;
+  // Past dispatch boards (`as_of`), built under <data-dir>/board-snapshots.
+  BoardSnapshotLimits board_snapshots;
 };
 
 class ReportingServer {

@@ -1,6 +1,7 @@
 // Offline projection work: list, verify against a rebuild, rebuild and swap.
 #include "jobledger/projection/tools.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <system_error>
@@ -32,8 +33,10 @@ absl::StatusOr<std::unique_ptr<ProjectionStore>> OpenStore(const std::string& pa
   return ProjectionStore::Open(options);
 }
 
-absl::StatusOr<std::map<TopicPartition, int64_t>> HighWatermarks(
-    eventlog::EventLog& log, const std::vector<std::string>& topics) {
+}  // namespace
+
+absl::StatusOr<std::map<TopicPartition, int64_t>> LogEnds(eventlog::EventLog& log,
+                                                          const std::vector<std::string>& topics) {
   std::map<TopicPartition, int64_t> watermarks;
   for (const std::string& topic : topics) {
     JL_ASSIGN_OR_RETURN(const int32_t partitions, log.PartitionCount(topic));
@@ -45,12 +48,10 @@ absl::StatusOr<std::map<TopicPartition, int64_t>> HighWatermarks(
   return watermarks;
 }
 
-}  // namespace
-
 absl::StatusOr<int64_t> ApplyUntil(const Projection& projection, eventlog::EventLog& log,
                                    ProjectionStore& store,
                                    const std::map<TopicPartition, int64_t>& until,
-                                   const ProgressCallback& progress) {
+                                   const ProgressCallback& progress, const RecordFilter& take) {
   JL_ASSIGN_OR_RETURN(const auto committed, store.CommittedOffsets());
   const auto start_of = [&](const TopicPartition& partition) {
     const auto it = committed.find(partition);
@@ -73,16 +74,26 @@ absl::StatusOr<int64_t> ApplyUntil(const Projection& projection, eventlog::Event
         return absl::DataLossError(absl::StrCat("log ", partition.first, "/", partition.second,
                                                 " ends at offset ", offset, ", before ", end));
       }
-      if (transaction == nullptr) transaction = store.Begin();
-      const internal::AppliedBatch applied = applier.Apply(projection, records, *transaction);
-      if (!applied.retry_later.ok()) return applied.retry_later;
-      if (transaction->ApproximateBytes() >= kBatchBytes) {
-        JL_RETURN_IF_ERROR(store.Commit(*transaction));
-        transaction.reset();
+      // The partition ends at the first refused record, even if later ones would pass.
+      bool refused = false;
+      if (take) {
+        const auto first_refused = std::find_if_not(records.begin(), records.end(), take);
+        refused = first_refused != records.end();
+        records.erase(first_refused, records.end());
+      }
+      if (!records.empty()) {
+        if (transaction == nullptr) transaction = store.Begin();
+        const internal::AppliedBatch applied = applier.Apply(projection, records, *transaction);
+        if (!applied.retry_later.ok()) return applied.retry_later;
+        if (transaction->ApproximateBytes() >= kBatchBytes) {
+          JL_RETURN_IF_ERROR(store.Commit(*transaction));
+          transaction.reset();
+        }
       }
       offset += static_cast<int64_t>(records.size());
       done += static_cast<int64_t>(records.size());
       if (progress) progress(done, total);
+      if (refused) break;
     }
   }
   if (transaction != nullptr) JL_RETURN_IF_ERROR(store.Commit(*transaction));
@@ -115,7 +126,7 @@ absl::StatusOr<std::vector<StoredProjection>> ListProjections(const std::string&
     if (log != nullptr) {
       std::set<std::string> topics;
       for (const auto& [partition, offset] : listed.applied) topics.insert(partition.first);
-      auto watermarks = HighWatermarks(*log, {topics.begin(), topics.end()});
+      auto watermarks = LogEnds(*log, {topics.begin(), topics.end()});
       if (watermarks.ok()) {
         listed.lag = 0;
         for (const auto& [partition, high_watermark] : *watermarks) {
@@ -196,7 +207,7 @@ absl::StatusOr<int64_t> RebuildProjection(const Projection& projection,
     std::error_code ignored;
     std::filesystem::remove_all(path, ignored);
   };
-  JL_ASSIGN_OR_RETURN(const auto until, HighWatermarks(log, projection.topics()));
+  JL_ASSIGN_OR_RETURN(const auto until, LogEnds(log, projection.topics()));
   JL_ASSIGN_OR_RETURN(const int64_t events, ApplyUntil(projection, log, *rebuilt, until, progress));
   JL_RETURN_IF_ERROR(rebuilt->EndBulkLoad());  // everything on disk before it becomes current
   JL_RETURN_IF_ERROR(rebuilt->Close());

@@ -124,6 +124,26 @@ TEST_F(ToolsTest, RebuildSwapsInAFreshStoreOnlyWhenTheServiceIsStopped) {
   EXPECT_EQ(*runner->store()->Checksum(), before);
 }
 
+TEST_F(ToolsTest, ApplyUntilWithAFilterStopsEachPartitionAtItsFirstRefusedRecord) {
+  StoreOptions options;
+  options.path = dir_.Sub("partial");
+  auto store = std::move(*ProjectionStore::Open(options));
+  auto ends = LogEnds(*log_, {testing::kTopic});
+  ASSERT_TRUE(ends.ok()) << ends.status();
+  EXPECT_EQ(ends->at({testing::kTopic, 0}), 250);
+  EXPECT_EQ(ends->at({testing::kTopic, 1}), 250);
+  // Record 100 of each partition is refused; the later ones would pass, but a partition is only
+  // ever applied as a prefix.
+  auto applied = ApplyUntil(projection_, *log_, *store, *ends, nullptr,
+                            [](const eventlog::Record& record) { return record.offset != 100; });
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(*applied, 200);
+  auto committed = store->CommittedOffsets();
+  ASSERT_TRUE(committed.ok()) << committed.status();
+  EXPECT_EQ(committed->at({testing::kTopic, 0}), 100);
+  EXPECT_EQ(committed->at({testing::kTopic, 1}), 100);
+}
+
 TEST_F(ToolsTest, VerifyRefusesAnotherVersionsStore) {
   StartRunner()->Stop().IgnoreError();
   testing::CountingProjection v2(2);

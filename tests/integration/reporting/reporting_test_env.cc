@@ -22,6 +22,7 @@ void ReportingEnv::Start() {
   options.time_zone = absl::UTCTimeZone();
   options.clock = &system_.clock();
   options.topic_wait = absl::Seconds(10);
+  options.board_snapshots = board_snapshots_;
   auto server = ReportingServer::Start(std::move(options));
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = *std::move(server);
@@ -35,6 +36,12 @@ void ReportingEnv::Stop() {
   if (server_ == nullptr) return;
   EXPECT_TRUE(server_->Shutdown().ok());
   server_.reset();
+}
+
+void ReportingEnv::RestartWith(BoardSnapshotLimits limits) {
+  Stop();
+  board_snapshots_ = limits;
+  Start();
 }
 
 void ReportingEnv::CatchUp() {

@@ -28,6 +28,8 @@ class ReportingEnv {
   // Starts (or restarts) the reporting server on the same directory; waits until ready.
   void Start();
   void Stop();
+  // Restarts the reporting server with these bounds on past boards.
+  void RestartWith(BoardSnapshotLimits limits);
 
   NotificationEnv& system() { return system_; }
   v1::ReportingService::Stub& reports() { return *stub_; }
@@ -39,6 +41,7 @@ class ReportingEnv {
  private:
   NotificationEnv system_;
   std::string data_dir_;
+  BoardSnapshotLimits board_snapshots_;
   std::unique_ptr<ReportingServer> server_;
   std::unique_ptr<v1::ReportingService::Stub> stub_;
 };

@@ -51,10 +51,21 @@ absl::StatusOr<int64_t> RebuildProjection(const Projection& projection,
                                           const std::string& directory, eventlog::EventLog& log,
                                           const ProgressCallback& progress);
 
+// Whether a partial build takes a record (see ApplyUntil).
+using RecordFilter = std::function<bool(const eventlog::Record&)>;
+
 // Applies the log to `store` from its committed offsets up to `until` (exclusive, per partition).
+// With `take`, each partition also stops at the first record `take` refuses, so the store holds a
+// prefix of every partition: a checkpoint the live projection could have had (e.g. everything
+// appended by some instant).
 absl::StatusOr<int64_t> ApplyUntil(const Projection& projection, eventlog::EventLog& log,
                                    ProjectionStore& store,
                                    const std::map<TopicPartition, int64_t>& until,
-                                   const ProgressCallback& progress);
+                                   const ProgressCallback& progress,
+                                   const RecordFilter& take = nullptr);
+
+// Every partition's end (high watermark) of `topics`: what a rebuild from the log reads up to.
+absl::StatusOr<std::map<TopicPartition, int64_t>> LogEnds(eventlog::EventLog& log,
+                                                          const std::vector<std::string>& topics);
 
 }  // namespace jobledger::projection
