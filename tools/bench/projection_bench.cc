@@ -1,10 +1,7 @@
 // Projection rebuild benchmarks: a job list with three secondary indexes rebuilt from a log of
 // 1M events, beside raw RocksDB WriteBatch puts measured in the same run; and the peak memory of
 // a rebuild of 10M events, measured in a child process.
-#include <spawn.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -14,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "bench_support.h"
 #include "benchmark/benchmark.h"
 #include "jobledger/eventlog/embedded_log.h"
 #include "jobledger/eventlog/envelope_codec.h"
@@ -22,10 +20,7 @@
 #include "jobledger/projection/tools.h"
 #include "jobledger/testing/temp_dir.h"
 #include "jobledger/testing/v1/testing.pb.h"
-#include "rocksdb/db.h"
-#include "rocksdb/write_batch.h"
-
-extern char** environ;
+#include "projection_runs.h"
 
 namespace jobledger::projection {
 namespace {
@@ -42,9 +37,8 @@ const char* const kStatuses[] = {"open", "scheduled", "in_progress", "on_hold", 
 // technician, newest scheduled first.
 class JobListProjection final : public Projection {
  public:
-  explicit JobListProjection(int32_t version = 1) : version_(version) {}
   std::string name() const override { return "bench_job_list"; }
-  int32_t version() const override { return version_; }
+  int32_t version() const override { return 1; }
   std::vector<std::string> topics() const override { return {kTopic}; }
 
   absl::Status Apply(const events::v1::Event& event, const EventPosition&,
@@ -78,7 +72,6 @@ class JobListProjection final : public Projection {
                                      int64_t scheduled) {
     return {KeyBuilder().String(tenant).String(value).Int64Descending(scheduled).key()};
   }
-  const int32_t version_;
   const Table<BenchJobRow> table_{
       "jobs",
       [](const BenchJobRow& row) {
@@ -164,60 +157,19 @@ RunnerOptions BenchRunnerOptions(eventlog::EventLog& log, const std::string& dir
 // Applies the whole log with the runner into a projection directory that has no store yet (a
 // projection deployed for the first time): the serving store itself catches up, WAL on.
 absl::Duration CatchUp(eventlog::EventLog& log, const std::string& directory) {
-  JobListProjection projection;
-  const absl::Time start = absl::Now();
-  auto runner = std::move(*ProjectionRunner::Start(projection, BenchRunnerOptions(log, directory)));
-  while (!runner->caught_up()) absl::SleepFor(absl::Milliseconds(1));
-  const absl::Duration took = absl::Now() - start;
-  runner->Stop().IgnoreError();
-  return took;
-}
-
-// A directory holding version 1 of the job list, caught up with an empty log.
-void PrepareVersionOne(const std::string& directory) {
-  jobledger::testing::TempDir empty;
-  eventlog::EmbeddedLogOptions log_options;
-  log_options.directory = empty.path();
-  log_options.owned_topics = {{kTopic, kPartitions}};
-  auto log = std::move(*eventlog::EmbeddedLog::Open(log_options));
-  CatchUp(*log, directory);
+  return bench::RunUntilCaughtUp(JobListProjection(), BenchRunnerOptions(log, directory));
 }
 
 // Rebuilds the job list from offset 0 with the runner, as a new projection version does: version
 // 2 starts over version 1, builds a fresh store beside it and swaps it in when caught up.
 absl::Duration Rebuild(eventlog::EventLog& log, const std::string& directory) {
-  PrepareVersionOne(directory);
-  JobListProjection projection(/*version=*/2);
-  const absl::Time start = absl::Now();
-  auto runner = std::move(*ProjectionRunner::Start(projection, BenchRunnerOptions(log, directory)));
-  while (!runner->caught_up()) absl::SleepFor(absl::Milliseconds(1));
-  const absl::Duration took = absl::Now() - start;
-  runner->Stop().IgnoreError();
-  return took;
+  return bench::RebuildAfterVersionBump(JobListProjection(), kPartitions,
+                                        BenchRunnerOptions(log, directory));
 }
 
-double CpuSeconds(const rusage& usage) {
-  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
+using bench::BM_RawWriteBatchPuts;
+using bench::CpuSeconds;
 
-// Baseline: unsynced WriteBatches of 1,000 puts of job-row-sized values into RocksDB.
-void BM_RawWriteBatchPuts(benchmark::State& state) {
-  jobledger::testing::TempDir dir;
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  rocksdb::DB* raw = nullptr;
-  if (!rocksdb::DB::Open(options, dir.path(), &raw).ok()) return state.SkipWithError("open");
-  std::unique_ptr<rocksdb::DB> db(raw);
-  const std::string value(120, 'v');
-  int64_t key = 0;
-  for (auto _ : state) {
-    rocksdb::WriteBatch batch;
-    for (int i = 0; i < 1000; ++i) batch.Put(absl::StrCat("jobs/tenant-1/job-", key++), value);
-    db->Write(rocksdb::WriteOptions(), &batch).PermitUncheckedError();
-  }
-  state.SetItemsProcessed(state.iterations() * 1000);
-}
 BENCHMARK(BM_RawWriteBatchPuts)->MinTime(3.0)->UseRealTime();
 
 // Runs `run(directory)` per iteration on a fresh log of state.range(0) events and reports the
@@ -248,10 +200,7 @@ void BM_JobListFirstCatchUp(benchmark::State& state) { RunOnLog(state, CatchUp);
 // The offline rebuild (`jl projections rebuild`): one thread, partition after partition.
 void BM_JobListOfflineRebuild(benchmark::State& state) {
   RunOnLog(state, [](eventlog::EventLog& log, const std::string& directory) {
-    JobListProjection projection;
-    const absl::Time start = absl::Now();
-    if (!RebuildProjection(projection, directory, log, nullptr).ok()) std::abort();
-    return absl::Now() - start;
+    return bench::OfflineRebuild(JobListProjection(), directory, log);
   });
 }
 BENCHMARK(BM_JobListOfflineRebuild)
@@ -289,26 +238,11 @@ void BM_JobListRebuildPeakMemory(benchmark::State& state) {
   jobledger::testing::TempDir dir;
   FillLog(dir.Sub("log"), events).reset();
   for (auto _ : state) {
-    const absl::Time start = absl::Now();
-    const std::string self = "/proc/self/exe";
-    const std::string log_dir = dir.Sub("log");
-    const std::string projections_dir = dir.Sub("projections");
-    char* const argv[] = {const_cast<char*>(self.c_str()), const_cast<char*>("--rebuild-child"),
-                          const_cast<char*>(log_dir.c_str()),
-                          const_cast<char*>(projections_dir.c_str()), nullptr};
-    pid_t child = 0;
-    if (posix_spawn(&child, self.c_str(), nullptr, nullptr, argv, environ) != 0) {
-      return state.SkipWithError("cannot start the rebuild process");
-    }
-    int status = 0;
-    rusage usage{};
-    wait4(child, &status, 0, &usage);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-      return state.SkipWithError("the rebuild process failed");
-    }
-    state.SetIterationTime(absl::ToDoubleSeconds(absl::Now() - start));
-    state.counters["peak_rss_MiB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
-    state.counters["cpu_seconds"] = CpuSeconds(usage);
+    auto child = bench::RunSelf({"--rebuild-child", dir.Sub("log"), dir.Sub("projections")});
+    if (!child.ok()) return state.SkipWithError("the rebuild process failed");
+    state.SetIterationTime(absl::ToDoubleSeconds(child->wall));
+    state.counters["peak_rss_MiB"] = child->peak_rss_mib;
+    state.counters["cpu_seconds"] = child->cpu_seconds;
   }
   state.SetItemsProcessed(state.iterations() * events);
 }
@@ -328,13 +262,7 @@ int main(int argc, char** argv) {
   }
   // Determinism checks across builds: the checksum of a store a rebuild left behind.
   if (argc == 3 && std::string(argv[1]) == "--checksum") {
-    jobledger::projection::StoreOptions options;
-    options.path = argv[2];
-    options.read_only = true;
-    auto store = jobledger::projection::ProjectionStore::Open(options);
-    if (!store.ok()) return 2;
-    std::printf("%s\n", (*store)->Checksum().value_or("error").c_str());
-    return 0;
+    return jobledger::bench::PrintChecksum(argv[2]);
   }
   // For profiling a rebuild on its own: --fill-log LOG_DIR EVENTS once, then --rebuild-child.
   if (argc == 4 && std::string(argv[1]) == "--fill-log") {

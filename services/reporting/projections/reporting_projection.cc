@@ -1,7 +1,11 @@
 // Applying the four topics to the reporting read model.
 #include "projections/reporting_projection.h"
 
+#include <algorithm>
+#include <optional>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "domain/billing_evolve.h"  // the billing service's: invoices and settings
@@ -12,6 +16,7 @@
 #include "jobledger/common/local_time.h"
 #include "jobledger/common/proto_time.h"
 #include "jobledger/projection/counter.h"
+#include "jobledger/projection/key_codec.h"
 #include "projections/reporting_tables.h"
 #include "scheduling/domain/evolve.h"  // the scheduling service's: schedules and technicians
 
@@ -41,27 +46,107 @@ common::v1::LocalDate LocalDateOf(const google::protobuf::Timestamp& at, absl::T
   return date;
 }
 
+constexpr int kMaxJobInvoices = 1000;  // the invoices a job's row sums
+
+// The job's invoices in number order (the order of the invoices' "job" index), at most
+// kMaxJobInvoices.
+absl::StatusOr<std::vector<v1::InvoiceCopyRow>> InvoicesOfJob(const StateWriter& state,
+                                                              const std::string& tenant,
+                                                              const std::string& job_id) {
+  std::vector<v1::InvoiceCopyRow> invoices;
+  auto ids = state.Get(JobInvoicesKey(tenant, job_id));
+  if (!ids.ok()) return ids.status();
+  if (!ids->has_value()) return invoices;
+  for (projection::KeyReader reader(**ids); !reader.done();) {
+    auto id = reader.String();
+    if (!id.ok()) return absl::DataLossError("a job's invoice list does not decode");
+    auto copy = InvoiceCopyTable().Get(state, PrimaryKey(tenant, *id));
+    if (!copy.ok()) return copy.status();
+    if (copy->has_value()) invoices.push_back(**std::move(copy));
+  }
+  std::sort(invoices.begin(), invoices.end(),
+            [](const v1::InvoiceCopyRow& a, const v1::InvoiceCopyRow& b) {
+              return std::pair(a.invoice().number(), a.invoice().invoice_id()) <
+                     std::pair(b.invoice().number(), b.invoice().invoice_id());
+            });
+  if (invoices.size() > kMaxJobInvoices) invoices.resize(kMaxJobInvoices);
+  return invoices;
+}
+
+// Adds an invoice to its job's list (an invoice's job never changes: EvolveInvoice keeps it).
+absl::Status AddJobInvoice(StateWriter& state, const std::string& tenant, const std::string& job_id,
+                           const std::string& invoice_id) {
+  const std::string key = JobInvoicesKey(tenant, job_id);
+  auto ids = state.Get(key);
+  if (!ids.ok()) return ids.status();
+  std::string list = ids->value_or("");
+  list.append(projection::KeyBuilder().String(invoice_id).key());
+  state.Put(key, list);
+  return absl::OkStatus();
+}
+
+bool SameTimestamp(const google::protobuf::Timestamp& a, const google::protobuf::Timestamp& b) {
+  return a.seconds() == b.seconds() && a.nanos() == b.nanos();
+}
+
+// Whether two rows agree on what RefreshJobView derives from the schedule and invoices.
+bool SameDerivedFields(const v1::JobViewRow& a, const v1::JobViewRow& b) {
+  auto same_ids = [](const auto& x, const auto& y) {
+    return std::equal(x.begin(), x.end(), y.begin(), y.end());
+  };
+  auto same_days = [](const auto& x, const auto& y) {
+    return std::equal(x.begin(), x.end(), y.begin(), y.end(),
+                      [](const common::v1::LocalDate& d, const common::v1::LocalDate& e) {
+                        return DateKey(d) == DateKey(e);
+                      });
+  };
+  return same_ids(a.technician_ids(), b.technician_ids()) && same_ids(a.crew_ids(), b.crew_ids()) &&
+         same_days(a.visit_days(), b.visit_days()) &&
+         a.has_unassigned_visit() == b.has_unassigned_visit() &&
+         a.has_planned_start() == b.has_planned_start() &&
+         SameTimestamp(a.planned_start(), b.planned_start()) &&
+         a.has_planned_end() == b.has_planned_end() &&
+         SameTimestamp(a.planned_end(), b.planned_end()) &&
+         a.has_live_invoice() == b.has_live_invoice() && a.has_balance() == b.has_balance() &&
+         a.balance().minor_units() == b.balance().minor_units() &&
+         a.balance().currency() == b.balance().currency();
+}
+
 // The job's row with what its schedule and invoices say; a job not seen yet is left alone (its
-// row pulls them in when it comes).
+// row pulls them in when it comes). `known_row` and `known_schedule`: the job's row and schedule
+// as the caller has just stored them, to save reading them again. A row whose schedule and
+// invoices say nothing new is not written again: most events of a rebuild change neither.
 absl::Status RefreshJobView(StateWriter& state, const std::string& tenant,
-                            const std::string& job_id, absl::TimeZone zone) {
-  auto stored = JobViewTable().Get(state, PrimaryKey(tenant, job_id));
-  if (!stored.ok()) return stored.status();
-  if (!stored->has_value()) return absl::OkStatus();
-  v1::JobViewRow row = **stored;
+                            const std::string& job_id, absl::TimeZone zone,
+                            const v1::JobViewRow* known_row = nullptr,
+                            const v1::ScheduleCopyRow* known_schedule = nullptr) {
+  std::optional<v1::JobViewRow> read_row;
+  if (known_row == nullptr) {
+    auto stored = JobViewTable().Get(state, PrimaryKey(tenant, job_id));
+    if (!stored.ok()) return stored.status();
+    if (!stored->has_value()) return absl::OkStatus();
+    read_row = *std::move(stored);
+  }
+  const v1::JobViewRow& stored = known_row != nullptr ? *known_row : *read_row;
+  v1::JobViewRow row = stored;
   row.clear_technician_ids();
   row.clear_crew_ids();
   row.clear_visit_days();
   row.set_has_unassigned_visit(false);
   row.clear_planned_start();
   row.clear_planned_end();
-  auto schedule = ScheduleCopyTable().Get(state, PrimaryKey(tenant, job_id));
-  if (!schedule.ok()) return schedule.status();
-  if (schedule->has_value()) {
+  std::optional<v1::ScheduleCopyRow> read_schedule;
+  if (known_schedule == nullptr) {
+    auto schedule = ScheduleCopyTable().Get(state, PrimaryKey(tenant, job_id));
+    if (!schedule.ok()) return schedule.status();
+    read_schedule = *std::move(schedule);
+    if (read_schedule.has_value()) known_schedule = &*read_schedule;
+  }
+  if (known_schedule != nullptr) {
     std::set<std::string> technicians;
     std::set<std::string> crews;
     std::set<int64_t> days;
-    for (const scheduling::v1::Appointment& visit : (*schedule)->schedule().appointments()) {
+    for (const scheduling::v1::Appointment& visit : known_schedule->schedule().appointments()) {
       if (visit.status() == scheduling::v1::APPOINTMENT_STATUS_CANCELLED) continue;
       technicians.insert(visit.technician_ids().begin(), visit.technician_ids().end());
       technicians.insert(visit.crew_member_ids().begin(), visit.crew_member_ids().end());
@@ -83,13 +168,12 @@ absl::Status RefreshJobView(StateWriter& state, const std::string& tenant,
     for (const std::string& id : technicians) row.add_technician_ids(id);
     for (const std::string& id : crews) row.add_crew_ids(id);
   }
-  auto invoices = InvoiceCopyTable().ScanIndex(state, "job", TenantValuePrefix(tenant, job_id),
-                                               {.cursor = "", .limit = 1000});
+  auto invoices = InvoicesOfJob(state, tenant, job_id);
   if (!invoices.ok()) return invoices.status();
   row.set_has_live_invoice(false);
   int64_t owing = 0;
   std::string currency;
-  for (const v1::InvoiceCopyRow& copy : invoices->rows) {
+  for (const v1::InvoiceCopyRow& copy : *invoices) {
     const billing::v1::Invoice& invoice = copy.invoice();
     if (invoice.kind() == billing::v1::INVOICE_KIND_CREDIT_NOTE) continue;
     if (invoice.status() == billing::v1::INVOICE_STATUS_VOID) continue;
@@ -105,7 +189,9 @@ absl::Status RefreshJobView(StateWriter& state, const std::string& tenant,
     row.mutable_balance()->set_minor_units(owing);
     row.mutable_balance()->set_currency(currency);
   }
-  return JobViewTable().Put(state, row, *stored);
+  if (SameDerivedFields(row, stored)) return absl::OkStatus();
+  if (read_row.has_value()) return JobViewTable().Put(state, row, read_row);
+  return JobViewTable().Put(state, row, std::optional<v1::JobViewRow>(stored));
 }
 
 v1::RevenueEntryRow ToRow(const RevenueEntry& entry) {
@@ -222,7 +308,7 @@ absl::Status ApplyJobTopicEvent(const events::v1::Event& event, const EventPosit
     return s;
   }
   if (before.job().version() == 0) {
-    return RefreshJobView(state, envelope.tenant(), envelope.aggregate_id(), zone);
+    return RefreshJobView(state, envelope.tenant(), envelope.aggregate_id(), zone, &after);
   }
   return absl::OkStatus();
 }
@@ -241,12 +327,14 @@ absl::Status ApplySchedulingTopicEvent(const events::v1::Event& event,
         .status();
   }
   if (envelope.aggregate_type() != scheduling::kScheduleAggregate) return absl::OkStatus();
-  auto decoded = ApplyToRow<scheduling::ScheduleEvent>(event, ScheduleCopyTable(), key,
-                                                       &v1::ScheduleCopyRow::mutable_schedule,
-                                                       scheduling::EvolveSchedule, state);
+  v1::ScheduleCopyRow schedule;
+  auto decoded = ApplyToRow<scheduling::ScheduleEvent>(
+      event, ScheduleCopyTable(), key, &v1::ScheduleCopyRow::mutable_schedule,
+      scheduling::EvolveSchedule, state, static_cast<v1::ScheduleCopyRow*>(nullptr), &schedule);
   if (!decoded.ok()) return decoded.status();
   AddHistory(state, envelope, envelope.aggregate_id(), position);
-  return RefreshJobView(state, envelope.tenant(), envelope.aggregate_id(), zone);
+  return RefreshJobView(state, envelope.tenant(), envelope.aggregate_id(), zone, nullptr,
+                        &schedule);
 }
 
 // ---- the billing topic
@@ -282,6 +370,13 @@ absl::Status ApplyBillingTopicEvent(const events::v1::Event& event, const EventP
   const std::string& job_id = after.invoice().job_id();
   AddHistory(state, envelope, job_id, position);
   if (job_id.empty()) return absl::OkStatus();
+  if (before.invoice().version() == 0) {
+    if (absl::Status s =
+            AddJobInvoice(state, envelope.tenant(), job_id, after.invoice().invoice_id());
+        !s.ok()) {
+      return s;
+    }
+  }
   return RefreshJobView(state, envelope.tenant(), job_id, zone);
 }
 

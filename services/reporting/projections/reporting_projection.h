@@ -26,7 +26,8 @@ class ReportingProjection final : public projection::Projection {
       : topics_(std::move(topics)), zone_(zone) {}
 
   std::string name() const override { return "reporting"; }
-  int32_t version() const override { return 1; }
+  // 2: jobs' invoice lists (JobInvoicesKey).
+  int32_t version() const override { return 2; }
   std::vector<std::string> topics() const override {
     return {topics_.job, topics_.scheduling, topics_.billing, topics_.notification};
   }

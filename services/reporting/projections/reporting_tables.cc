@@ -205,6 +205,10 @@ std::string SettingsHistoryPrefix(absl::string_view tenant) {
   return KeyBuilder().String("settings_history").String(tenant).key();
 }
 
+std::string JobInvoicesKey(absl::string_view tenant, absl::string_view job_id) {
+  return KeyBuilder().String("job_invoices").String(tenant).String(job_id).key();
+}
+
 std::string LastCompletionKey(absl::string_view tenant, absl::string_view job_id) {
   return KeyBuilder().String("last_completion").String(tenant).String(job_id).key();
 }

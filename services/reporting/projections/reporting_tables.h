@@ -57,6 +57,10 @@ std::string RevenuePrefix(absl::string_view tenant);
 // settings in effect at any moment.
 std::string SettingsHistoryKey(absl::string_view tenant, absl::Time at, int64_t sequence);
 std::string SettingsHistoryPrefix(absl::string_view tenant);
+// The ids of a job's invoices (KeyBuilder strings, in the order they were created): a job's row
+// reads its invoices by point reads, where an index scan over a batch being applied would sort
+// the whole batch's writes.
+std::string JobInvoicesKey(absl::string_view tenant, absl::string_view job_id);
 // The revenue entry of a job's last completion (RevenueEntryRow), reversed if it is reopened.
 std::string LastCompletionKey(absl::string_view tenant, absl::string_view job_id);
 std::string RevenueDateKey(absl::string_view tenant, const common::v1::LocalDate& date);
