@@ -73,15 +73,28 @@ absl::StatusOr<std::vector<v1::InvoiceCopyRow>> InvoicesOfJob(const StateWriter&
   return invoices;
 }
 
-// Adds an invoice to its job's list (an invoice's job never changes: EvolveInvoice keeps it).
+// Adds an invoice to its job's list (an invoice's job never changes: EvolveInvoice keeps it). The
+// list is kept sorted by id, so its bytes do not depend on the order the billing topic's partitions
+// were read in: a rebuild reads them one after another, the live service interleaved.
 absl::Status AddJobInvoice(StateWriter& state, const std::string& tenant, const std::string& job_id,
                            const std::string& invoice_id) {
   const std::string key = JobInvoicesKey(tenant, job_id);
-  auto ids = state.Get(key);
-  if (!ids.ok()) return ids.status();
-  std::string list = ids->value_or("");
-  list.append(projection::KeyBuilder().String(invoice_id).key());
-  state.Put(key, list);
+  auto list = state.Get(key);
+  if (!list.ok()) return list.status();
+  std::vector<std::string> ids;
+  if (list->has_value()) {
+    for (projection::KeyReader reader(**list); !reader.done();) {
+      auto id = reader.String();
+      if (!id.ok()) return absl::DataLossError("a job's invoice list does not decode");
+      ids.push_back(*std::move(id));
+    }
+  }
+  const auto at = std::lower_bound(ids.begin(), ids.end(), invoice_id);
+  if (at != ids.end() && *at == invoice_id) return absl::OkStatus();
+  ids.insert(at, invoice_id);
+  projection::KeyBuilder sorted;
+  for (const std::string& id : ids) sorted.String(id);
+  state.Put(key, sorted.key());
   return absl::OkStatus();
 }
 
