@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "jobledger/auth/jwt.h"
+#include "demo_seed.h"  // DevTokenSource
 #include "jobledger/testing/wait.h"
 #include "nlohmann/json.hpp"
 
@@ -177,16 +177,8 @@ absl::Status System::KillAll() {
 }
 
 std::string System::Token(auth::Role role, const std::string& subject) const {
-  auth::TokenClaims claims;
-  claims.subject = subject;
-  claims.tenant = kTenant;
-  claims.roles = {role};
-  claims.name = subject;
-  const absl::Time now = absl::Now();
-  claims.issued_at = now;
-  claims.not_before = now;
-  claims.expires_at = now + absl::Hours(2);
-  absl::StatusOr<std::string> token = auth::MintToken(claims, auth::JwtAlgorithm::kHs256, key_);
+  absl::StatusOr<std::string> token =
+      cli::DevTokenSource(key_, kTenant, absl::Hours(2))(role, subject);
   return token.ok() ? *token : "";
 }
 

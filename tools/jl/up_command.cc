@@ -10,21 +10,20 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "commands.h"
 #include "demo_seed.h"
 #include "dev_key.h"
-#include "jobledger/auth/jwt.h"
+#include "jobledger/auth/roles.h"
 #include "output_tail.h"
 #include "service_probe.h"
 #include "system_layout.h"
@@ -282,17 +281,6 @@ int RunUp(const UpFlags& flags) {
     return Fail(s.message());
   }
 
-  const auto mint = [&](auth::Role role, const std::string& subject, absl::Duration ttl) {
-    auth::TokenClaims claims;
-    claims.subject = subject;
-    claims.tenant = flags.tenant;
-    claims.roles = {role};
-    const absl::Time now = absl::Now();
-    claims.issued_at = now;
-    claims.not_before = now;
-    claims.expires_at = now + ttl;
-    return auth::MintToken(claims, auth::JwtAlgorithm::kHs256, *key);
-  };
   if (!flags.no_demo) {
     absl::TimeZone zone;
     if (!absl::LoadTimeZone(flags.time_zone, &zone)) {
@@ -315,8 +303,8 @@ int RunUp(const UpFlags& flags) {
                                          : "\nSeeded the demo tenant:\n");
     for (const std::string& line : seeded->lines) std::cout << "  " << line << "\n";
   }
-  absl::StatusOr<std::string> token =
-      mint(auth::Role::kDispatcher, "demo-dispatcher", absl::Hours(12));
+  absl::StatusOr<std::string> token = DevTokenSource(*key, flags.tenant, absl::Hours(12))(
+      auth::Role::kDispatcher, "demo-dispatcher");
   if (!token.ok()) return Fail(token.status().message());
   PrintSummary(*state, layout, flags, *token);
   return EXIT_SUCCESS;
