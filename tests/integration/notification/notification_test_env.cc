@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "domain/rules.h"
 #include "jobledger/common/proto_time.h"
 #include "jobledger/testing/wait.h"
 
@@ -214,6 +215,20 @@ std::vector<v1::Message> NotificationEnv::WaitForJobMessages(
       },
       timeout);
   return messages;
+}
+
+grpc::Status NotificationEnv::TurnOffAutomaticMessages(const std::string& tenant) {
+  v1::SetNotificationSettingsRequest request;
+  for (const Combination& combination : AllCombinations()) {
+    v1::Rule& rule = *request.mutable_settings()->add_rules();
+    rule.set_trigger(combination.trigger);
+    rule.set_channel(combination.channel);
+    rule.set_audience(combination.audience);
+    rule.set_enabled(false);
+  }
+  request.add_update_fields("rules");
+  v1::NotificationSettingsReply reply;
+  return notifications().SetNotificationSettings(Manager(tenant).get(), request, &reply);
 }
 
 }  // namespace jobledger::notification::testing

@@ -64,6 +64,10 @@ class NotificationEnv {
     return As("manager-1", auth::Role::kManager, tenant);
   }
 
+  // Every automatic message of `tenant` off (a manager's SetNotificationSettings): its notification
+  // topic then holds only what a test sends itself.
+  grpc::Status TurnOffAutomaticMessages(const std::string& tenant = "acme");
+
   billing::testing::BillingEnv& billing_env() { return billing_env_; }
   job::testing::JobServiceEnv& jobs_env() { return billing_env_.jobs_env(); }
   job::v1::JobService::Stub& jobs() { return billing_env_.jobs(); }

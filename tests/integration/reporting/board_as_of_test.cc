@@ -14,7 +14,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "board_snapshots.h"
-#include "domain/rules.h"  // the notification service's rule combinations
 #include "jobledger/common/proto_time.h"
 #include "jobledger/eventlog/topics.h"
 #include "jobledger/projection/tools.h"
@@ -45,23 +44,6 @@ class BoardAsOfTest : public ::testing::Test {
   std::unique_ptr<grpc::ClientContext> Dispatcher() { return system().Dispatcher(); }
   std::unique_ptr<grpc::ClientContext> Technician(const std::string& id) {
     return system().As(id, auth::Role::kTechnician);
-  }
-
-  // Every automatic message off: no reaction of the notification service appends behind the
-  // test's back while it records a moment.
-  void QuietNotifications() {
-    notification::v1::SetNotificationSettingsRequest request;
-    for (const notification::Combination& combination : notification::AllCombinations()) {
-      notification::v1::Rule& rule = *request.mutable_settings()->add_rules();
-      rule.set_trigger(combination.trigger);
-      rule.set_channel(combination.channel);
-      rule.set_audience(combination.audience);
-      rule.set_enabled(false);
-    }
-    request.add_update_fields("rules");
-    notification::v1::NotificationSettingsReply reply;
-    ASSERT_TRUE(IsOk(system().notifications().SetNotificationSettings(system().Manager().get(),
-                                                                      request, &reply)));
   }
 
   std::string NewJob(const std::string& title) {
@@ -235,7 +217,7 @@ class BoardAsOfTest : public ::testing::Test {
 };
 
 TEST_F(BoardAsOfTest, ThePastBoardEqualsTheLiveBoardRecordedAtThatInstant) {
-  QuietNotifications();
+  ASSERT_TRUE(IsOk(system().TurnOffAutomaticMessages()));
   system().RegisterTechnician("sam", "Sam Patel", "+15559870001");
   system().RegisterTechnician("ria", "Ria Chen", "+15559870002");
   std::vector<Moment> moments;

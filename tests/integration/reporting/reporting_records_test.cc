@@ -13,7 +13,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "domain/rules.h"  // the notification service's rule combinations
 #include "jobledger/common/local_time.h"
 #include "jobledger/common/proto_time.h"
 #include "jobledger/projection/table.h"
@@ -216,23 +215,6 @@ class ReportingRecordsTest : public ::testing::Test {
     ASSERT_TRUE(IsOk(system().billing().VoidInvoice(Clerk().get(), request, &reply)));
   }
 
-  // Every automatic message off: the notification topic then holds only what the test sends, so
-  // nothing arrives on it after the test has waited for its messages.
-  void QuietNotifications() {
-    notification::v1::SetNotificationSettingsRequest request;
-    for (const notification::Combination& combination : notification::AllCombinations()) {
-      notification::v1::Rule& rule = *request.mutable_settings()->add_rules();
-      rule.set_trigger(combination.trigger);
-      rule.set_channel(combination.channel);
-      rule.set_audience(combination.audience);
-      rule.set_enabled(false);
-    }
-    request.add_update_fields("rules");
-    notification::v1::NotificationSettingsReply reply;
-    ASSERT_TRUE(IsOk(system().notifications().SetNotificationSettings(system().Manager().get(),
-                                                                      request, &reply)));
-  }
-
   // The notification service bounds its wait for the job by its clock, a FakeClock that stands
   // still here: ask again (with one idempotency key, so it is sent once) until it knows the job.
   void Text(const std::string& job_id, const std::string& body) {
@@ -305,7 +287,7 @@ TEST_F(ReportingRecordsTest, TheProjectionEqualsACleanRebuildAndARebuiltOneAnswe
   const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
   const absl::CivilDay overdue_day = absl::ToCivilDay(now - absl::Hours(30), absl::UTCTimeZone());
   system().billing_env().SetSettings();  // labour at $90.00 an hour
-  QuietNotifications();
+  ASSERT_TRUE(IsOk(system().TurnOffAutomaticMessages()));
   system().RegisterTechnician("sam", "Sam Patel", kSamPhone);
   system().RegisterTechnician("ria", "Ria Chen", kRiaPhone);
   system().RegisterTechnician("lee", "Lee Novak", kLeePhone);
