@@ -9,6 +9,10 @@ preset=${JL_PRESET:-release}
 
 "$root/tools/install-deps"
 cd "$root"
+# ThreadSanitizer needs an abseil it can see (tools/sanitizers/tsan-abseil).
+if [[ "$preset" == tsan ]]; then
+  tools/sanitizers/tsan-abseil
+fi
 if [[ ! -f "build/$preset/build.ninja" ]]; then
   cmake --preset "$preset" >/dev/null
 fi

@@ -214,8 +214,7 @@ absl::StatusOr<v1::CustomerRequestReply> CustomerCommands::SubmitRequest(
 
 absl::StatusOr<v1::ConvertRequestResponse> CustomerCommands::ConvertRequest(
     const server::Caller& caller, const v1::ConvertRequestRequest& request) {
-  if (absl::Status s = ValidateMeta(request.meta(), /*key_required=*/true); !s.ok()) return s;
-  if (absl::Status s = ValidateId("request_id", request.request_id(), true); !s.ok()) return s;
+  if (absl::Status s = ValidateConvertRequest(request); !s.ok()) return s;
   const std::string& key = request.meta().idempotency_key();
   auto current =
       options_.requests->Read(options_.requests->Key(caller.tenant, request.request_id()));
@@ -233,15 +232,8 @@ absl::StatusOr<v1::ConvertRequestResponse> CustomerCommands::ConvertRequest(
   // 1. The customer: the request's, or a new one made from the caller's details.
   std::string customer_id = found.customer_id();
   if (customer_id.empty()) {
-    v1::CreateCustomerRequest create;
-    create.mutable_meta()->set_idempotency_key(absl::StrCat(key, "/customer"));
-    create.set_name(found.requester().name());
-    v1::Contact contact = found.requester();
-    contact.clear_contact_id();
-    *create.add_contacts() = std::move(contact);
-    if (!found.address().line1().empty())
-      *create.add_properties()->mutable_address() = found.address();
-    auto customer = CreateCustomer(caller, create);
+    auto customer =
+        CreateCustomer(caller, ConversionCustomer(found, absl::StrCat(key, "/customer")));
     if (!customer.ok()) return customer.status();
     customer_id = customer->customer().customer_id();
   }

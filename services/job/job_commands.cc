@@ -6,16 +6,14 @@
 #include "absl/strings/str_cat.h"
 #include "domain/lifecycle.h"
 #include "domain/validate.h"
-#include "google/protobuf/util/time_util.h"
 #include "jobledger/aggregate/event_factory.h"
+#include "jobledger/common/proto_time.h"
 #include "jobledger/common/status.h"
 #include "jobledger/job/v1/rows.pb.h"
 #include "projections/job_tables.h"
 
 namespace jobledger::job {
 namespace {
-
-using google::protobuf::util::TimeUtil;
 
 absl::Status NotFound(absl::string_view job_id) {
   return absl::NotFoundError(absl::StrCat("job ", job_id, " not found"));
@@ -32,8 +30,10 @@ v1::JobReply JobReplyOf(const aggregate::Outcome<v1::Job>& outcome) {
 }
 
 absl::Time JobCommands::OccurredAt(const common::v1::CommandMeta& meta) const {
+  // Saturating: this runs before the meta is validated, and protobuf's own conversion overflows
+  // on a timestamp far outside its range (the command is then refused naming meta.occurred_at).
   if (meta.has_occurred_at()) {
-    return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(meta.occurred_at()));
+    return absl::FromUnixMicros(absl::ToUnixMicros(TimeFromProto(meta.occurred_at())));
   }
   return options_.clock->Now();
 }
@@ -116,8 +116,7 @@ absl::StatusOr<v1::JobReply> JobCommands::CreateJob(const server::Caller& caller
     note.set_text(request.notes());
     note.set_visibility(v1::NOTE_VISIBILITY_INTERNAL);
     note.set_author_id(caller.user_id);
-    *note.mutable_created_at() =
-        TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(OccurredAt(request.meta())));
+    *note.mutable_created_at() = ProtoFromTime(OccurredAt(request.meta()));
   }
 
   // Creates of one tenant take numbers in turn and share group commits (tenant_numbering.h).
@@ -281,8 +280,7 @@ absl::StatusOr<v1::JobReply> JobCommands::AddNote(const server::Caller& caller,
                           ? v1::NOTE_VISIBILITY_INTERNAL
                           : request.visibility());
   note.set_author_id(caller.user_id);
-  *note.mutable_created_at() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(OccurredAt(request.meta())));
+  *note.mutable_created_at() = ProtoFromTime(OccurredAt(request.meta()));
   return OnJob(caller, request.meta(), request.job_id(), [&](const v1::Job& job, const Head& head) {
     return DecideAddNote(job, head, note);
   });
@@ -398,8 +396,7 @@ absl::StatusOr<v1::JobReply> JobCommands::AddAttachment(const server::Caller& ca
                                                         const v1::Attachment& stored) {
   v1::Attachment attachment = stored;
   if (attachment.attachment_id().empty()) attachment.set_attachment_id(NewId());
-  *attachment.mutable_uploaded_at() =
-      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(OccurredAt(meta)));
+  *attachment.mutable_uploaded_at() = ProtoFromTime(OccurredAt(meta));
   return OnJob(caller, meta, job_id, [&](const v1::Job& job, const Head& head) {
     return DecideAddAttachment(job, head, attachment);
   });
@@ -416,15 +413,7 @@ void SetOutcome(const absl::Status& status, v1::ItemOutcome& outcome) {
 
 absl::StatusOr<v1::BulkChangeStatusResponse> JobCommands::BulkChangeStatus(
     const server::Caller& caller, const v1::BulkChangeStatusRequest& request) {
-  if (request.job_ids().empty()) return absl::InvalidArgumentError("job_ids: required");
-  if (request.job_ids_size() > kMaxBulkJobs) {
-    return absl::InvalidArgumentError(absl::StrCat("job_ids: at most ", kMaxBulkJobs));
-  }
-  if (absl::Status s = ValidateText("idempotency_key", request.idempotency_key(),
-                                    kMaxIdempotencyKeyLength - 40, false);
-      !s.ok()) {
-    return s;
-  }
+  if (absl::Status s = ValidateBulkChangeStatus(request); !s.ok()) return s;
   v1::BulkChangeStatusResponse response;
   for (const std::string& job_id : request.job_ids()) {
     v1::ItemOutcome& outcome = *response.add_outcomes();
@@ -450,17 +439,7 @@ absl::StatusOr<v1::BulkChangeStatusResponse> JobCommands::BulkChangeStatus(
 
 absl::StatusOr<v1::OfflineBatchResponse> JobCommands::ApplyOfflineBatch(
     const server::Caller& caller, const v1::OfflineBatchRequest& request) {
-  if (absl::Status s = ValidateText("device_id", request.device_id(), 64, true); !s.ok()) return s;
-  if (request.commands_size() > kMaxOfflineCommands) {
-    return absl::InvalidArgumentError(absl::StrCat("commands: at most ", kMaxOfflineCommands));
-  }
-  for (int i = 0; i < request.commands_size(); ++i) {
-    if (absl::Status s = ValidateText(absl::StrCat("commands[", i, "].command_id"),
-                                      request.commands(i).command_id(), 56, true);
-        !s.ok()) {
-      return s;
-    }
-  }
+  if (absl::Status s = ValidateOfflineBatch(request); !s.ok()) return s;
   v1::OfflineBatchResponse response;
   for (const v1::OfflineCommand& command : request.commands()) {
     v1::ItemOutcome& outcome = *response.add_outcomes();

@@ -17,34 +17,6 @@ server::Caller CallerFor(const grpc::ServerContext* context) {
   return server::CallerOf(server::CallContext::Of(context));
 }
 
-absl::Status ValidateUploadMetadata(const v1::UploadAttachmentChunk::Metadata& metadata,
-                                    int64_t max_bytes) {
-  if (absl::Status s = ValidateMeta(metadata.meta()); !s.ok()) return s;
-  if (absl::Status s = ValidateId("metadata.job_id", metadata.job_id(), true); !s.ok()) return s;
-  if (absl::Status s = ValidateId("metadata.attachment_id", metadata.attachment_id(), false);
-      !s.ok()) {
-    return s;
-  }
-  if (!v1::AttachmentKind_IsValid(metadata.kind()) ||
-      metadata.kind() == v1::ATTACHMENT_KIND_UNSPECIFIED) {
-    return absl::InvalidArgumentError("metadata.kind: photo, document, signature or receipt");
-  }
-  if (absl::Status s = ValidateText("metadata.name", metadata.name(), kMaxNameLength, true);
-      !s.ok()) {
-    return s;
-  }
-  const std::string& media_type = metadata.media_type();
-  if (media_type.empty() || media_type.size() > 127 || media_type.find('/') == std::string::npos ||
-      media_type.find_first_of(" \t\r\n;,") != std::string::npos) {
-    return absl::InvalidArgumentError("metadata.media_type: a media type such as image/jpeg");
-  }
-  if (metadata.size_bytes() < 0 || metadata.size_bytes() > max_bytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("metadata.size_bytes: between 0 and ", max_bytes));
-  }
-  return absl::OkStatus();
-}
-
 // Streams one attachment's content, the metadata on its first chunk.
 grpc::Status SendAttachment(const blobstore::ContentStore& store, const std::string& tenant,
                             const v1::Attachment& attachment,

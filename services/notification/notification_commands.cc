@@ -4,10 +4,10 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "domain/customer_communication.h"
 #include "domain/message_ids.h"
 #include "domain/quiet_hours.h"
 #include "domain/rules.h"
-#include "domain/sms_text.h"
 #include "jobledger/aggregate/command_result.h"
 #include "jobledger/common/field_checks.h"
 #include "jobledger/common/proto_time.h"
@@ -20,11 +20,6 @@ namespace {
 using aggregate::FillCommandResult;
 using server::Caller;
 
-constexpr int kMaxRecipients = 20;
-constexpr int kMaxAttachments = 10;
-constexpr size_t kMaxSubjectBytes = 200;
-constexpr size_t kMaxBodyBytes = 20'000;
-constexpr size_t kMaxSmsBytes = 1'600;
 constexpr size_t kMaxReasonBytes = 500;
 
 template <typename Reply, typename State>
@@ -41,99 +36,6 @@ bool SameSettings(v1::NotificationSettings a, v1::NotificationSettings b) {
   a.clear_version();
   b.clear_version();
   return a.SerializeAsString() == b.SerializeAsString();
-}
-
-absl::Status ValidateSmsBody(const v1::SendCustomerCommunicationRequest& request, int& segments) {
-  if (request.body().size() > kMaxSmsBytes) return Invalid("body", "over 1600 bytes");
-  auto length = MeasureSms(request.body());
-  if (!length.ok()) return Invalid("body", length.status().message());
-  segments = length->segments;
-  const bool gsm7 = length->encoding == SmsEncoding::kGsm7;
-  const int limit = gsm7 ? kGsm7SingleSegment : kUcs2SingleSegment;
-  if (length->segments > 1 && !request.allow_multiple_segments()) {
-    return Invalid("body",
-                   absl::StrCat(length->units, gsm7 ? " GSM-7 characters" : " UCS-2 characters",
-                                " make ", length->segments, " text messages; one holds ", limit,
-                                gsm7 ? "" : " (the text has characters outside GSM-7)",
-                                ". Shorten it, or set allow_multiple_segments to send ",
-                                length->segments, " segments"));
-  }
-  if (!request.attachments().empty()) return Invalid("attachments", "text messages have none");
-  if (!request.subject().empty()) return Invalid("subject", "text messages have no subject");
-  return absl::OkStatus();
-}
-
-absl::Status ValidateEmailRequest(const v1::SendCustomerCommunicationRequest& request) {
-  if (request.subject().empty()) return Invalid("subject", "required for email");
-  if (absl::Status s = ValidateText("subject", request.subject(), kMaxSubjectBytes, true);
-      !s.ok()) {
-    return s;
-  }
-  if (request.subject().find_first_of("\r\n") != std::string::npos) {
-    return Invalid("subject", "one line");
-  }
-  if (request.body().size() > kMaxBodyBytes) return Invalid("body", "over 20000 bytes");
-  if (request.attachments_size() > kMaxAttachments) {
-    return Invalid("attachments", "at most 10 per message");
-  }
-  for (int i = 0; i < request.attachments_size(); ++i) {
-    const v1::Attachment& attachment = request.attachments(i);
-    if (attachment.job_attachment_id().empty() == attachment.invoice_id().empty()) {
-      return Invalid(Indexed("attachments", i), "name one job_attachment_id or one invoice_id");
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status ValidateSendRequest(const v1::SendCustomerCommunicationRequest& request,
-                                 int& segments) {
-  if (absl::Status s = ValidateId("job_id", request.job_id(), true); !s.ok()) return s;
-  if (request.channel() != v1::CHANNEL_SMS && request.channel() != v1::CHANNEL_EMAIL) {
-    return Invalid("channel", "SMS or EMAIL");
-  }
-  if (request.contact_ids().empty()) return Invalid("contact_ids", "name at least one contact");
-  if (request.contact_ids_size() > kMaxRecipients) {
-    return Invalid("contact_ids", "at most 20 recipients");
-  }
-  std::set<std::string> seen;
-  for (int i = 0; i < request.contact_ids_size(); ++i) {
-    if (!seen.insert(request.contact_ids(i)).second) {
-      return Invalid(Indexed("contact_ids", i), "named twice");
-    }
-  }
-  if (IsBlank(request.body())) return Invalid("body", "required");
-  if (!IsCleanText(request.body())) {
-    return Invalid("body", "UTF-8 text without control characters");
-  }
-  if (request.channel() == v1::CHANNEL_SMS) return ValidateSmsBody(request, segments);
-  return ValidateEmailRequest(request);
-}
-
-// The contact's address on the channel, or why the message may not go to them.
-absl::StatusOr<v1::Recipient> ContactRecipient(const job::v1::Customer& customer,
-                                               const std::string& contact_id, v1::Channel channel,
-                                               const std::string& field) {
-  for (const job::v1::Contact& contact : customer.contacts()) {
-    if (contact.contact_id() != contact_id) continue;
-    v1::Recipient recipient;
-    recipient.set_audience(v1::AUDIENCE_CUSTOMER);
-    recipient.set_contact_id(contact_id);
-    recipient.set_name(contact.name());
-    const bool sms = channel == v1::CHANNEL_SMS;
-    const std::string& address = sms ? contact.phone() : contact.email();
-    if (sms ? !contact.accepts_sms() : !contact.accepts_email()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          field, ": ", contact.name(), " does not accept ", sms ? "text messages" : "email"));
-    }
-    if (address.empty()) {
-      return absl::FailedPreconditionError(absl::StrCat(field, ": ", contact.name(), " has no ",
-                                                        sms ? "phone number" : "email address"));
-    }
-    recipient.set_address(address);
-    return recipient;
-  }
-  return absl::NotFoundError(
-      absl::StrCat(field, ": contact ", contact_id, " is not one of ", customer.name(), "'s"));
 }
 
 }  // namespace
@@ -236,6 +138,14 @@ absl::StatusOr<v1::TemplateReply> NotificationCommands::SaveTemplate(
   return reply;
 }
 
+void NotificationCommands::TellDue(const aggregate::Outcome<v1::Message>& outcome) const {
+  if (!options_.on_due || !outcome.position.has_value() || outcome.replayed) return;
+  const v1::MessageStatus status = outcome.state.status();
+  if (status != v1::MESSAGE_STATUS_QUEUED && status != v1::MESSAGE_STATUS_RETRYING) return;
+  if (TimeFromProto(outcome.state.next_attempt_at()) > options_.clock->Now()) return;
+  options_.on_due(*outcome.position);
+}
+
 absl::StatusOr<v1::Message> NotificationCommands::Queue(const Caller& caller, v1::Message message) {
   const absl::Time now = options_.clock->Now();
   absl::Time due = now;
@@ -259,13 +169,14 @@ absl::StatusOr<v1::Message> NotificationCommands::Queue(const Caller& caller, v1
         return std::vector<MessageEvent>{queued};
       });
   if (!outcome.ok()) return outcome.status();
+  TellDue(*outcome);
   return outcome->state;
 }
 
 absl::StatusOr<v1::SendCustomerCommunicationReply> NotificationCommands::SendCustomerCommunication(
     const Caller& caller, const v1::SendCustomerCommunicationRequest& request) {
-  int segments = 0;
-  if (absl::Status s = ValidateSendRequest(request, segments); !s.ok()) return s;
+  const absl::StatusOr<int> segments = ValidateSendRequest(request);
+  if (!segments.ok()) return segments.status();
   // A real-time deadline: the projection catches up in real time, whatever the service clock says.
   const absl::Time deadline = std::min(caller.deadline, absl::Now() + options_.wait);
   if (absl::Status s = projection::WaitForTopicEnd(*options_.projection, *options_.log,
@@ -349,7 +260,7 @@ absl::StatusOr<v1::SendCustomerCommunicationReply> NotificationCommands::SendCus
     message.set_subject(request.subject());
     message.set_body(request.body());
     for (const v1::Attachment& attachment : attachments) *message.add_attachments() = attachment;
-    message.set_sms_segments(request.channel() == v1::CHANNEL_SMS ? segments : 0);
+    message.set_sms_segments(request.channel() == v1::CHANNEL_SMS ? *segments : 0);
     message.set_requested_by(caller.user_id);
     auto queued = Queue(caller, std::move(message));
     if (!queued.ok()) return queued.status();
@@ -389,6 +300,7 @@ absl::StatusOr<v1::MessageReply> NotificationCommands::Resend(
       });
   if (!outcome.ok()) return outcome.status();
   v1::MessageReply reply;
+  TellDue(*outcome);
   FillReply(request.message_id(), *outcome, reply);
   *reply.mutable_message() = outcome->state;
   return reply;

@@ -3,6 +3,7 @@
 // no provider calls here.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct NotificationCommandsOptions {
   IdGenerator* ids = nullptr;  // keys for communications sent without an idempotency key
   const Clock* clock = &SystemClock();
   absl::Duration wait = absl::Seconds(5);  // for the projection to know a job or an invoice
+  // Told where each message due now (queued, or resent) was recorded: the sender looks for it at
+  // once instead of at its next poll.
+  std::function<void(const projection::LogPosition&)> on_due;
 };
 
 // A delivery attempt's outcome, for RecordAttempt.
@@ -76,6 +80,9 @@ class NotificationCommands {
                                           v1::Channel channel, v1::Audience audience);
 
  private:
+  // Calls on_due for a message due now that `outcome` recorded.
+  void TellDue(const aggregate::Outcome<v1::Message>& outcome) const;
+
   NotificationCommandsOptions options_;
 };
 

@@ -60,12 +60,12 @@ struct NotificationServer::Parts {
   std::unique_ptr<MessageWriter> messages;
   std::unique_ptr<NotificationCommands> commands;
   std::unique_ptr<NotificationQueries> queries;
-  std::unique_ptr<NotificationReactions> reactions;
-  std::unique_ptr<projection::ProjectionRunner> reactions_runner;
   std::unique_ptr<EmailSender> smtp;
   std::unique_ptr<SmsSender> sms;
   std::unique_ptr<GrpcAttachmentSource> grpc_attachments;
-  std::unique_ptr<OutboxSender> sender;
+  std::unique_ptr<OutboxSender> sender;  // woken by the reactions: outlives them
+  std::unique_ptr<NotificationReactions> reactions;
+  std::unique_ptr<projection::ProjectionRunner> reactions_runner;
   std::unique_ptr<NotificationService> service;
   std::unique_ptr<server::Server> server;
 
@@ -174,26 +174,13 @@ absl::StatusOr<std::unique_ptr<NotificationServer>> NotificationServer::Start(
   command_options.retry = p.options.retry;
   command_options.ids = &p.ids;
   command_options.clock = p.options.clock;
+  // The sender exists before anything can queue a message (the reactions, the server).
+  command_options.on_due = [&p](const projection::LogPosition& recorded) {
+    p.sender->Wake(recorded);
+  };
   p.commands = std::make_unique<NotificationCommands>(command_options);
   p.queries = std::make_unique<NotificationQueries>(
       NotificationQueriesOptions{.projection = r, .clock = p.options.clock});
-
-  ReactionsOptions reaction_options;
-  reaction_options.topics = p.topics();
-  reaction_options.commands = p.commands.get();
-  reaction_options.projection = r;
-  reaction_options.zone = p.options.time_zone;
-  reaction_options.business_name = p.options.business_name;
-  reaction_options.max_event_age = p.options.max_event_age;
-  reaction_options.clock = p.options.clock;
-  p.reactions = std::make_unique<NotificationReactions>(reaction_options);
-  projection::RunnerOptions reactions_runner_options = runner_options;
-  reactions_runner_options.directory =
-      (std::filesystem::path(p.options.server.data_dir) / "reactions").string();
-  auto reactions_runner =
-      projection::ProjectionRunner::Start(*p.reactions, reactions_runner_options);
-  if (!reactions_runner.ok()) return reactions_runner.status();
-  p.reactions_runner = *std::move(reactions_runner);
 
   OutboxSenderOptions sender_options;
   sender_options.commands = p.commands.get();
@@ -209,6 +196,24 @@ absl::StatusOr<std::unique_ptr<NotificationServer>> NotificationServer::Start(
   sender_options.poll_interval = p.options.poll_interval;
   sender_options.metrics = metrics.get();
   p.sender = std::make_unique<OutboxSender>(sender_options);
+
+  ReactionsOptions reaction_options;
+  reaction_options.topics = p.topics();
+  reaction_options.commands = p.commands.get();
+  reaction_options.projection = r;
+  reaction_options.log = p.options.log;
+  reaction_options.zone = p.options.time_zone;
+  reaction_options.business_name = p.options.business_name;
+  reaction_options.max_event_age = p.options.max_event_age;
+  reaction_options.clock = p.options.clock;
+  p.reactions = std::make_unique<NotificationReactions>(reaction_options);
+  projection::RunnerOptions reactions_runner_options = runner_options;
+  reactions_runner_options.directory =
+      (std::filesystem::path(p.options.server.data_dir) / "reactions").string();
+  auto reactions_runner =
+      projection::ProjectionRunner::Start(*p.reactions, reactions_runner_options);
+  if (!reactions_runner.ok()) return reactions_runner.status();
+  p.reactions_runner = *std::move(reactions_runner);
 
   p.service = std::make_unique<NotificationService>(p.commands.get(), p.queries.get());
   server::ServerOptions server_options;

@@ -1,6 +1,8 @@
 // Sending due messages and recording the outcomes.
 #include "outbox_sender.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "jobledger/common/proto_time.h"
 #include "jobledger/server/log.h"
@@ -13,6 +15,8 @@ using server::Level;
 using server::Log;
 
 constexpr size_t kBatch = 64;
+// How long a woken sender waits for its projection to have the messages it was woken for.
+constexpr absl::Duration kWokenWait = absl::Seconds(1);
 
 AttemptOutcome FromDelivery(const DeliveryResult& result) {
   AttemptOutcome outcome;
@@ -63,22 +67,31 @@ void OutboxSender::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void OutboxSender::Wake() {
+void OutboxSender::Wake(const projection::LogPosition& recorded) {
   absl::MutexLock lock(&mu_);
-  woken_ = true;
+  int64_t& newest = woken_[{recorded.topic, recorded.partition}];
+  newest = std::max(newest, recorded.offset);
 }
 
 void OutboxSender::Loop() {
   while (true) {
+    std::map<std::pair<std::string, int32_t>, int64_t> woken;
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
+      woken.swap(woken_);
+    }
+    // Woken for new messages: look once the projection has them (a short wait; the next poll
+    // finds any it does not have in time).
+    const absl::Time deadline = absl::Now() + kWokenWait;
+    for (const auto& [partition, offset] : woken) {
+      (void)options_.projection->WaitFor({partition.first, partition.second, offset}, deadline);
     }
     if (options_.projection->caught_up()) SendDue();
     absl::MutexLock lock(&mu_);
-    auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || woken_; };
+    auto ready = [this]()
+                     ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_ || !woken_.empty(); };
     mu_.AwaitWithTimeout(absl::Condition(&ready), options_.poll_interval);
-    woken_ = false;
   }
 }
 

@@ -10,9 +10,11 @@
 // up a message it has just recorded.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -49,8 +51,9 @@ class OutboxSender {
   void Start();
   // Finishes the attempt under way and returns.
   void Stop();
-  // Looks for due messages now rather than at the next poll.
-  void Wake();
+  // Looks for due messages as soon as the projection has the record at `recorded` (a message
+  // queued or resent), rather than at the next poll.
+  void Wake(const projection::LogPosition& recorded);
 
  private:
   void Loop();
@@ -66,7 +69,8 @@ class OutboxSender {
   prometheus::Family<prometheus::Counter>* attempts_ = nullptr;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  bool woken_ ABSL_GUARDED_BY(mu_) = false;
+  // The newest record each Wake named, per topic partition: what to wait for before looking.
+  std::map<std::pair<std::string, int32_t>, int64_t> woken_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

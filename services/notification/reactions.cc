@@ -10,6 +10,8 @@
 #include "domain/sms_text.h"
 #include "domain/templates.h"
 #include "jobledger/common/proto_time.h"
+#include "jobledger/common/status.h"
+#include "jobledger/projection/catch_up.h"
 #include "jobledger/server/log.h"
 #include "projections/notification_tables.h"
 
@@ -128,6 +130,22 @@ std::vector<v1::Recipient> TechnicianRecipients(const std::vector<v1::Technician
 
 }  // namespace
 
+absl::Status NotificationReactions::WaitForFacts(const projection::EventPosition& position) const {
+  const absl::Time deadline = absl::Now() + options_.wait;
+  // Decide on the records as this event left them (or later): the projection must have it.
+  JL_RETURN_IF_ERROR(options_.projection->WaitFor(
+      {position.topic, position.partition, position.offset}, deadline));
+  // The projection reads each topic at its own pace, so the cause's own position says nothing of
+  // the others. Whatever the cause refers to there was appended before it was, so before now.
+  for (const std::string* topic :
+       {&options_.topics.job, &options_.topics.scheduling, &options_.topics.billing}) {
+    if (*topic == position.topic) continue;
+    JL_RETURN_IF_ERROR(
+        projection::WaitForTopicEnd(*options_.projection, *options_.log, *topic, deadline));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status NotificationReactions::Apply(const events::v1::Event& event,
                                           const projection::EventPosition& position,
                                           projection::StateWriter&) const {
@@ -141,12 +159,7 @@ absl::Status NotificationReactions::Apply(const events::v1::Event& event,
         {{"event", envelope.event_id()}, {"type", envelope.type()}});
     return absl::OkStatus();
   }
-  // Decide on the records as this event left them (or later): the projection must have it.
-  if (absl::Status s = options_.projection->WaitFor(
-          {position.topic, position.partition, position.offset}, absl::Now() + options_.wait);
-      !s.ok()) {
-    return absl::UnavailableError(s.message());
-  }
+  if (absl::Status s = WaitForFacts(position); !s.ok()) return absl::UnavailableError(s.message());
   const std::string& tenant = envelope.tenant();
   auto known = Load(*options_.projection->store(), tenant, what);
   if (!known.ok()) return absl::UnavailableError(known.status().ToString());

@@ -14,6 +14,7 @@
 
 #include "absl/time/time.h"
 #include "jobledger/common/clock.h"
+#include "jobledger/eventlog/event_log.h"
 #include "jobledger/projection/projection.h"
 #include "jobledger/projection/runner.h"
 #include "notification_commands.h"
@@ -27,6 +28,8 @@ struct ReactionsOptions {
   // The notification projection: jobs, customers, technicians, appointments and invoices as the
   // events so far made them.
   const projection::ProjectionRunner* projection = nullptr;
+  // The log the projection reads, to find how far its topics go.
+  eventlog::EventLog* log = nullptr;
   absl::TimeZone zone = absl::UTCTimeZone();
   std::string business_name;  // {{business.name}} when the tenant's settings name no sender
   absl::Duration max_event_age = absl::Hours(12);
@@ -47,6 +50,10 @@ class NotificationReactions final : public projection::Projection {
                      projection::StateWriter& state) const override;
 
  private:
+  // Waits until the projection holds every fact the cause could refer to: the cause itself, and
+  // everything on the other topics (its job and customer, technicians, invoice) appended before.
+  absl::Status WaitForFacts(const projection::EventPosition& position) const;
+
   ReactionsOptions options_;
 };
 

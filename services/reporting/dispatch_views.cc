@@ -3,8 +3,10 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "jobledger/common/csv.h"
 #include "jobledger/common/field_checks.h"
 #include "jobledger/common/local_time.h"
@@ -27,61 +29,87 @@ constexpr int kMaxPageSize = 1000;
 constexpr int kExportPage = 1000;
 constexpr size_t kChunkBytes = 64 * 1024;
 
-bool Sees(const Caller& caller, const v1::JobViewRow& row) {
+bool Sees(const Caller& caller, const v1::BoardRow& board) {
   if (caller.sees_everything()) return true;
-  const auto& ids = row.technician_ids();
+  const auto& ids = board.row().technician_ids();
   return std::find(ids.begin(), ids.end(), caller.user_id) != ids.end();
 }
 
-std::string TimeText(const google::protobuf::Timestamp& at) {
-  if (at.seconds() == 0 && at.nanos() == 0) return "";
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", TimeFromProto(at), absl::UTCTimeZone());
+// Customers' names by id, each read once per list or export (an export of a million jobs names
+// a few thousand customers); bounded, for a tenant with very many.
+class CustomerNames {
+ public:
+  CustomerNames(const projection::StateReader& state, absl::string_view tenant)
+      : state_(state), tenant_(tenant) {}
+
+  absl::StatusOr<absl::string_view> Of(const std::string& customer_id) {
+    if (auto known = names_.find(customer_id); known != names_.end()) return known->second;
+    auto customer = CustomerCopyTable().Get(state_, PrimaryKey(tenant_, customer_id));
+    if (!customer.ok()) return customer.status();
+    if (names_.size() >= kMaxKept) names_.clear();
+    std::string name = customer->has_value() ? (*customer)->customer().name() : "";
+    return names_.emplace(customer_id, std::move(name)).first->second;
+  }
+
+ private:
+  static constexpr size_t kMaxKept = 100'000;
+  const projection::StateReader& state_;
+  std::string tenant_;
+  absl::flat_hash_map<std::string, std::string> names_;
+};
+
+void AppendTime(std::string& out, const google::protobuf::Timestamp& at) {
+  if (at.seconds() == 0 && at.nanos() == 0) return;
+  const absl::CivilSecond t = absl::ToCivilSecond(TimeFromProto(at), absl::UTCTimeZone());
+  absl::StrAppendFormat(&out, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.year(), t.month(), t.day(),
+                        t.hour(), t.minute(), t.second());
 }
 
-std::string MoneyText(const common::v1::Money& money) {
-  auto parsed = Money::FromProto(money);
-  return parsed.ok() && !money.currency().empty() ? parsed->ToString() : "";
+// An enum value's name without its type's prefix: JOB_STATUS_ON_HOLD → ON_HOLD.
+absl::string_view Unprefixed(const std::string& name, absl::string_view prefix) {
+  absl::string_view value = name;
+  absl::ConsumePrefix(&value, prefix);
+  return value;
 }
 
-absl::StatusOr<v1::JobRow> ToJobRow(const projection::StateReader& state,
-                                    const v1::JobViewRow& view) {
-  const job::v1::Job& job = view.job();
-  v1::JobRow row;
-  row.set_job_id(job.job_id());
-  row.set_number(job.number());
-  row.set_title(job.title());
-  row.set_customer_id(job.customer_id());
-  auto customer = CustomerCopyTable().Get(state, PrimaryKey(view.tenant(), job.customer_id()));
-  if (!customer.ok()) return customer.status();
-  if (customer->has_value()) row.set_customer_name((*customer)->customer().name());
-  row.set_status(job.status());
-  row.set_status_reason(job.status_reason());
-  row.set_priority(job.priority());
-  *row.mutable_scheduled_start() = PlannedStart(view);
-  *row.mutable_scheduled_end() = PlannedEnd(view);
-  *row.mutable_technician_ids() = view.technician_ids();
-  *row.mutable_crew_ids() = view.crew_ids();
-  row.set_project_id(job.project_id());
-  *row.mutable_balance() = view.balance();
-  return row;
+// A scan's INVALID_ARGUMENT is a cursor it could not use: the caller's page_token.
+absl::Status PageTokenError(const absl::Status& status) {
+  if (absl::IsInvalidArgument(status)) return Invalid("page_token", "not from this list");
+  return status;
 }
 
-std::vector<std::string> CsvFields(const v1::JobRow& row) {
-  std::string status = job::v1::JobStatus_Name(row.status());
-  std::string priority = job::v1::JobPriority_Name(row.priority());
-  return {absl::StrCat("JOB-", row.number()),
-          row.title(),
-          row.customer_name(),
-          status.substr(std::string("JOB_STATUS_").size()),
-          row.status_reason(),
-          priority.substr(std::min(priority.size(), std::string("JOB_PRIORITY_").size())),
-          TimeText(row.scheduled_start()),
-          TimeText(row.scheduled_end()),
-          absl::StrJoin(row.technician_ids(), " "),
-          absl::StrJoin(row.crew_ids(), " "),
-          row.project_id(),
-          MoneyText(row.balance()),
-          row.job_id()};
+// A job's CSV row, written straight from its board row (an export writes a million).
+void AppendJobCsvRow(std::string& out, const v1::JobRow& row, absl::string_view customer_name) {
+  thread_local std::string field;
+  auto next = [&](absl::string_view value) {
+    AppendCsvField(out, value);
+    out.push_back(',');
+  };
+  absl::StrAppend(&out, "JOB-", row.number(), ",");
+  next(row.title());
+  next(customer_name);
+  next(Unprefixed(job::v1::JobStatus_Name(row.status()), "JOB_STATUS_"));
+  next(row.status_reason());
+  next(Unprefixed(job::v1::JobPriority_Name(row.priority()), "JOB_PRIORITY_"));
+  field.clear();
+  AppendTime(field, row.scheduled_start());
+  next(field);
+  field.clear();
+  AppendTime(field, row.scheduled_end());
+  next(field);
+  for (const auto* ids : {&row.technician_ids(), &row.crew_ids()}) {
+    field.clear();
+    for (int i = 0; i < ids->size(); ++i) absl::StrAppend(&field, i == 0 ? "" : " ", ids->Get(i));
+    next(field);
+  }
+  next(row.project_id());
+  field.clear();
+  if (!row.balance().currency().empty()) {
+    if (auto balance = Money::FromProto(row.balance()); balance.ok()) field = balance->ToString();
+  }
+  next(field);
+  AppendCsvField(out, row.job_id());
+  out.append("\r\n");
 }
 
 const std::vector<std::string>& CsvHeader() {
@@ -145,7 +173,7 @@ absl::StatusOr<DispatchViews::Selection> DispatchViews::Select(const Caller& cal
   auto status_prefix = [&](job::v1::JobStatus status) {
     return KeyBuilder().String(tenant).Int64(status).key();
   };
-  auto visible = [caller](const v1::JobViewRow& row) { return Sees(caller, row); };
+  auto visible = [caller](const v1::BoardRow& row) { return Sees(caller, row); };
   switch (request.view()) {
     case v1::VIEW_BY_STATUS:
       if (request.status() == job::v1::JOB_STATUS_UNSPECIFIED ||
@@ -160,17 +188,17 @@ absl::StatusOr<DispatchViews::Selection> DispatchViews::Select(const Caller& cal
     case v1::VIEW_SCHEDULED_TODAY:
       return Selection{"day", day_prefix, visible};
     case v1::VIEW_COMPLETED_TODAY:
-      return Selection{"day", day_prefix, [caller](const v1::JobViewRow& row) {
-                         return row.job().status() == job::v1::JOB_STATUS_COMPLETED &&
+      return Selection{"day", day_prefix, [caller](const v1::BoardRow& row) {
+                         return row.row().status() == job::v1::JOB_STATUS_COMPLETED &&
                                 Sees(caller, row);
                        }};
     case v1::VIEW_UNASSIGNED_TODAY:
-      return Selection{"day", day_prefix, [caller](const v1::JobViewRow& row) {
+      return Selection{"day", day_prefix, [caller](const v1::BoardRow& row) {
                          return row.has_unassigned_visit() && Sees(caller, row);
                        }};
     case v1::VIEW_OVERDUE:
-      return Selection{"open_end", TenantPrefix(tenant), [caller, now](const v1::JobViewRow& row) {
-                         return TimeFromProto(PlannedEnd(row)) < now && Sees(caller, row);
+      return Selection{"open_end", TenantPrefix(tenant), [caller, now](const v1::BoardRow& row) {
+                         return TimeFromProto(row.row().scheduled_end()) < now && Sees(caller, row);
                        }};
     case v1::VIEW_AWAITING_BILLING:
       return Selection{"awaiting_billing", TenantPrefix(tenant), visible};
@@ -181,22 +209,31 @@ absl::StatusOr<DispatchViews::Selection> DispatchViews::Select(const Caller& cal
   }
 }
 
-absl::StatusOr<v1::ListJobsResponse> DispatchViews::Page(const projection::StateReader& state,
+absl::StatusOr<projection::Page<v1::BoardRow>> DispatchViews::BoardPage(
+    const projection::StateReader& state, const Selection& selection, const std::string& page_token,
+    int page_size) const {
+  auto page =
+      projection::FilteredPage(BoardTable(), state, selection.index, selection.prefix, page_token,
+                               page_size, options_.max_examined, selection.keep);
+  if (!page.ok()) return PageTokenError(page.status());
+  return page;
+}
+
+absl::StatusOr<v1::ListJobsResponse> DispatchViews::Page(const Caller& caller,
+                                                         const projection::StateReader& state,
                                                          const Selection& selection,
                                                          const std::string& page_token,
                                                          int page_size) const {
-  auto page =
-      projection::FilteredPage(JobViewTable(), state, selection.index, selection.prefix, page_token,
-                               page_size, options_.max_examined, selection.keep);
-  if (!page.ok()) {
-    if (absl::IsInvalidArgument(page.status())) return Invalid("page_token", "not from this list");
-    return page.status();
-  }
+  auto page = BoardPage(state, selection, page_token, page_size);
+  if (!page.ok()) return page.status();
+  CustomerNames names(state, caller.tenant);
   v1::ListJobsResponse response;
-  for (const v1::JobViewRow& view : page->rows) {
-    auto row = ToJobRow(state, view);
-    if (!row.ok()) return row.status();
-    *response.add_rows() = *std::move(row);
+  for (v1::BoardRow& board : page->rows) {
+    auto name = names.Of(board.row().customer_id());
+    if (!name.ok()) return name.status();
+    v1::JobRow& row = *response.add_rows();
+    row = std::move(*board.mutable_row());
+    row.set_customer_name(std::string(*name));
   }
   response.set_next_page_token(std::move(page->next_cursor));
   return response;
@@ -213,7 +250,7 @@ absl::StatusOr<v1::ListJobsResponse> DispatchViews::ListJobs(
   if (!selection.ok()) return selection.status();
   auto store = BoardAt(caller, as_of, *instant, request.min_position(), "the job lists");
   if (!store.ok()) return store.status();
-  return Page(**store, *selection, request.page_token(), *page_size);
+  return Page(caller, **store, *selection, request.page_token(), *page_size);
 }
 
 absl::StatusOr<v1::DispatchCounts> DispatchViews::Counts(
@@ -249,11 +286,14 @@ absl::StatusOr<v1::DispatchCounts> DispatchViews::Counts(
     int64_t total = 0;
     std::string cursor;
     do {
-      auto page = JobViewTable().ScanIndex(state, selection->index, selection->prefix,
-                                           {.cursor = cursor, .limit = 1000});
-      if (!page.ok()) return page.status();
-      for (const v1::JobViewRow& row : page->rows) total += selection->keep(row) ? 1 : 0;
-      cursor = std::move(page->next_cursor);
+      auto next =
+          BoardTable().VisitIndex(state, selection->index, selection->prefix,
+                                  {.cursor = cursor, .limit = 1000}, [&](const v1::BoardRow& row) {
+                                    total += selection->keep(row) ? 1 : 0;
+                                    return absl::OkStatus();
+                                  });
+      if (!next.ok()) return next.status();
+      cursor = *std::move(next);
     } while (!cursor.empty());
     return total;
   };
@@ -295,22 +335,29 @@ absl::Status DispatchViews::ExportCsv(const Caller& caller, const v1::ListJobsRe
   if (!selection.ok()) return selection.status();
   auto store = BoardAt(caller, as_of, *instant, request.min_position(), "the job lists");
   if (!store.ok()) return store.status();
+  CustomerNames names(**store, caller.tenant);
   std::string chunk;
   AppendCsvRow(chunk, CsvHeader());
-  std::string page_token = request.page_token();
-  while (true) {
-    auto page = Page(**store, *selection, page_token, kExportPage);
-    if (!page.ok()) return page.status();
-    for (const v1::JobRow& row : page->rows()) {
-      AppendCsvRow(chunk, CsvFields(row));
-      if (chunk.size() >= kChunkBytes) {
-        if (!write(chunk)) return absl::CancelledError("the client went away");
-        chunk.clear();
-      }
+  auto write_row = [&](const v1::BoardRow& board) -> absl::Status {
+    if (!selection->keep(board)) return absl::OkStatus();
+    auto name = names.Of(board.row().customer_id());
+    if (!name.ok()) return name.status();
+    AppendJobCsvRow(chunk, board.row(), *name);
+    if (chunk.size() >= kChunkBytes) {
+      if (!write(chunk)) return absl::CancelledError("the client went away");
+      chunk.clear();
     }
-    if (page->next_page_token().empty()) break;
-    page_token = page->next_page_token();
-  }
+    return absl::OkStatus();
+  };
+  // Page by page (each its own iterator, so that a slow client pins no store files for long),
+  // every row parsed into one reused message.
+  std::string cursor = request.page_token();
+  do {
+    auto next = BoardTable().VisitIndex(**store, selection->index, selection->prefix,
+                                        {.cursor = cursor, .limit = kExportPage}, write_row);
+    if (!next.ok()) return PageTokenError(next.status());
+    cursor = *std::move(next);
+  } while (!cursor.empty());
   if (!chunk.empty() && !write(chunk)) return absl::CancelledError("the client went away");
   return absl::OkStatus();
 }

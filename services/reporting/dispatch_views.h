@@ -12,6 +12,7 @@
 #include "board_snapshots.h"
 #include "jobledger/common/clock.h"
 #include "jobledger/projection/runner.h"
+#include "jobledger/projection/table.h"
 #include "jobledger/reporting/v1/reporting_service.pb.h"
 #include "jobledger/reporting/v1/rows.pb.h"
 #include "jobledger/server/caller.h"
@@ -45,7 +46,7 @@ class DispatchViews {
   struct Selection {
     std::string index;
     std::string prefix;
-    std::function<bool(const v1::JobViewRow&)> keep;
+    std::function<bool(const v1::BoardRow&)> keep;
   };
   using Store = std::shared_ptr<const projection::ProjectionStore>;
 
@@ -60,7 +61,13 @@ class DispatchViews {
   // `now` decides "today" and "overdue".
   absl::StatusOr<Selection> Select(const server::Caller& caller, const v1::ListJobsRequest& request,
                                    absl::Time now) const;
-  absl::StatusOr<v1::ListJobsResponse> Page(const projection::StateReader& state,
+  absl::StatusOr<projection::Page<v1::BoardRow>> BoardPage(const projection::StateReader& state,
+                                                           const Selection& selection,
+                                                           const std::string& page_token,
+                                                           int page_size) const;
+  // A page of the list with the customers' names.
+  absl::StatusOr<v1::ListJobsResponse> Page(const server::Caller& caller,
+                                            const projection::StateReader& state,
                                             const Selection& selection,
                                             const std::string& page_token, int page_size) const;
   common::v1::LocalDate DayOf(const common::v1::LocalDate& requested, absl::Time now) const;

@@ -244,10 +244,18 @@ absl::StatusOr<v1::UtilizationResponse> ReportQueries::Utilization(
   for (absl::CivilDay day = from; day <= to; ++day) {
     common::v1::LocalDate date;
     LocalDateToProto(day, &date);
-    auto rows = AllRows(state, JobViewTable(), "day",
-                        projection::KeyBuilder().String(caller.tenant).Int64(DateKey(date)).key());
-    if (!rows.ok()) return rows.status();
-    for (v1::JobViewRow& row : *rows) jobs.emplace(row.job().job_id(), std::move(row));
+    auto visits =
+        AllRows(state, BoardTable(), "day",
+                projection::KeyBuilder().String(caller.tenant).Int64(DateKey(date)).key());
+    if (!visits.ok()) return visits.status();
+    for (const v1::BoardRow& visit : *visits) {
+      const std::string& id = visit.row().job_id();
+      if (jobs.contains(id)) continue;
+      auto row = JobViewTable().Get(state, PrimaryKey(caller.tenant, id));
+      if (!row.ok()) return row.status();
+      if (!row->has_value()) return absl::DataLossError(absl::StrCat("job ", id, " has no row"));
+      jobs.emplace(id, **std::move(row));
+    }
   }
   std::vector<v1::ScheduleCopyRow> schedules;
   std::vector<const job::v1::Job*> worked;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "domain/bulk_items.h"
 #include "domain/decide.h"
 #include "domain/evolve.h"
 #include "domain/validate.h"
@@ -33,16 +34,6 @@ std::vector<std::string> SortedUnique(const Repeated& values) {
   return sorted;
 }
 
-// A bulk item's own idempotency key: the bulk command's key and the appointment.
-common::v1::CommandMeta ItemMeta(const common::v1::CommandMeta& bulk, absl::string_view item) {
-  common::v1::CommandMeta meta;
-  if (!bulk.idempotency_key().empty()) {
-    meta.set_idempotency_key(absl::StrCat(bulk.idempotency_key(), "/", item));
-  }
-  if (bulk.has_occurred_at()) *meta.mutable_occurred_at() = bulk.occurred_at();
-  return meta;
-}
-
 void ReportItem(const absl::StatusOr<v1::ScheduleReply>& reply, const std::string& job_id,
                 const std::string& appointment_id, v1::BulkResponse& response) {
   v1::BulkItemResult* item = response.add_items();
@@ -59,12 +50,6 @@ void ReportItem(const absl::StatusOr<v1::ScheduleReply>& reply, const std::strin
 }
 
 // The same local wall-clock time `days` later (DST-aware).
-google::protobuf::Timestamp ShiftDays(const google::protobuf::Timestamp& time, int days,
-                                      absl::TimeZone zone) {
-  const absl::CivilSecond local = absl::ToCivilSecond(TimeFromProto(time), zone);
-  return ProtoFromTime(AtLocalTime(local + int64_t{days} * 86400, zone));
-}
-
 }  // namespace
 
 std::vector<std::string> AppointmentCommands::People::all() const {
@@ -363,26 +348,9 @@ absl::StatusOr<v1::BulkResponse> AppointmentCommands::BulkReassign(
     auto reassign = [&]() -> absl::StatusOr<v1::ScheduleReply> {
       auto current = CurrentAppointment(caller.tenant, booking.job_id, booking.appointment_id);
       if (!current.ok()) return current.status();
-      const auto& direct = current->technician_ids();
-      if (std::find(direct.begin(), direct.end(), request.from_technician_id()) == direct.end()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("technician ", request.from_technician_id(),
-                         " goes through a crew: change the crew's members instead"));
-      }
-      v1::ReassignAppointmentRequest item;
-      *item.mutable_meta() = ItemMeta(request.meta(), booking.appointment_id);
-      item.set_job_id(booking.job_id);
-      item.set_appointment_id(booking.appointment_id);
-      for (const std::string& technician : direct) {
-        if (technician != request.from_technician_id()) item.add_technician_ids(technician);
-      }
-      if (std::find(direct.begin(), direct.end(), request.to_technician_id()) == direct.end()) {
-        item.add_technician_ids(request.to_technician_id());
-      }
-      *item.mutable_crew_ids() = current->crew_ids();
-      item.set_reason(request.reason());
-      item.set_allow_overlap(request.allow_overlap());
-      return Reassign(caller, item);
+      auto item = BulkReassignItem(request, booking.job_id, *current);
+      if (!item.ok()) return item.status();
+      return Reassign(caller, *item);
     };
     ReportItem(reassign(), booking.job_id, booking.appointment_id, response);
   }
@@ -420,16 +388,8 @@ absl::StatusOr<v1::BulkResponse> AppointmentCommands::BulkReschedule(
       const std::vector<std::string> people = PeopleOf(*current);
       if (!std::binary_search(people.begin(), people.end(), request.technician_id())) continue;
     }
-    v1::RescheduleAppointmentRequest item;
-    *item.mutable_meta() = ItemMeta(request.meta(), appointment_id);
-    item.set_job_id(job_id);
-    item.set_appointment_id(appointment_id);
-    *item.mutable_window()->mutable_start() =
-        ShiftDays(current->window().start(), request.days_forward(), options_.zone);
-    *item.mutable_window()->mutable_end() =
-        ShiftDays(current->window().end(), request.days_forward(), options_.zone);
-    item.set_reason(request.reason());
-    item.set_allow_overlap(request.allow_overlap());
+    const v1::RescheduleAppointmentRequest item =
+        BulkRescheduleItem(request, job_id, *current, options_.zone);
     ReportItem(Reschedule(caller, item), job_id, appointment_id, response);
   }
   return response;

@@ -48,16 +48,9 @@ common::v1::Money Usd(int64_t cents) {
   return money;
 }
 
-std::string Describe(const grpc::Status& status) {
-  return absl::StrCat("code ", static_cast<int>(status.error_code()), ": ", status.error_message());
-}
-
-// Ports below the kernel's ephemeral range (32768+), apart per test process and backend, and
-// apart from jl_up_test's band (10000 + (pid % 1300) * 10): the offset is 20000..22495 for the
-// embedded log and 5 more for Kafka (each `jl up` uses offset + 7101..7105, 9101..9105, 2525 and
-// 8025), so the highest port is 9105 + 22495 + 5 = 31605.
+// A reserved offset for this process (jl_run.h), and 5 more for the Kafka system.
 int PortOffset(Backend backend) {
-  return 20'000 + static_cast<int>(getpid() % 250) * 10 + (backend == Backend::kKafka ? 5 : 0);
+  return cli::testing::ReservePortOffset() + (backend == Backend::kKafka ? 5 : 0);
 }
 
 bool SameMessage(const google::protobuf::Message& a, const google::protobuf::Message& b,
@@ -749,12 +742,8 @@ TEST_P(DispatcherDayTest, WalksTheDayAndKeepsEveryAcknowledgedChangeThroughACras
   const absl::Status down = system_->Down();
   ASSERT_TRUE(down.ok()) << down;
   if (GetParam() == Backend::kEmbedded) {
-    for (const std::string& service : ServiceNames()) {
-      const cli::testing::JlRun verify =
-          cli::testing::RunJl({"projections", "verify", service, "--data-dir",
-                               absl::StrCat(system_->data_dir(), "/", service)});
-      EXPECT_EQ(verify.exit_code, 0) << service << ":\n" << verify.out;
-    }
+    const absl::Status verified = system_->VerifyProjections();
+    EXPECT_TRUE(verified.ok()) << verified;
   }
 
   // ---- Reporting's store lost while it is down: rebuilt from the log to the same answers.

@@ -54,7 +54,34 @@ long long StartTicks(int pid) {
   return ticks;
 }
 
+// SIGKILL to each of `processes` still running as `jl up` started it; returns once all are gone.
+absl::Status KillAndWait(const std::vector<StartedProcess>& processes) {
+  std::vector<StartedProcess> killed;
+  for (const StartedProcess& process : processes) {
+    // Only the process `jl up` started: a pid the kernel has since given to another is left.
+    if (process.pid <= 0 || StartTicks(process.pid) != process.start_ticks) continue;
+    if (kill(process.pid, SIGKILL) != 0 && errno != ESRCH) {
+      return absl::InternalError(absl::StrCat("kill ", process.name, " (", process.pid, ")"));
+    }
+    killed.push_back(process);
+  }
+  const bool gone = testing::WaitUntil(
+      [&] {
+        for (const StartedProcess& process : killed) {
+          if (StartTicks(process.pid) == process.start_ticks) return false;
+        }
+        return true;
+      },
+      absl::Seconds(30));
+  if (!gone) return absl::DeadlineExceededError("killed processes still running after 30 s");
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+std::string Describe(const grpc::Status& status) {
+  return absl::StrCat("code ", static_cast<int>(status.error_code()), ": ", status.error_message());
+}
 
 std::string BackendName(Backend backend) {
   return backend == Backend::kEmbedded ? "embedded" : "kafka";
@@ -66,8 +93,12 @@ const std::vector<std::string>& ServiceNames() {
   return *kNames;
 }
 
-System::System(Backend backend, std::string data_dir, int port_offset)
-    : backend_(backend), data_dir_(std::move(data_dir)), port_offset_(port_offset) {
+System::System(Backend backend, std::string data_dir, int port_offset,
+               std::vector<std::string> up_flags)
+    : backend_(backend),
+      data_dir_(std::move(data_dir)),
+      port_offset_(port_offset),
+      up_flags_(std::move(up_flags)) {
   Connect();
 }
 
@@ -120,6 +151,7 @@ absl::Status System::Up() {
       "up", "--no-demo", "--port-offset", absl::StrCat(port_offset_), "--ready-timeout-seconds",
       "600"};
   if (backend_ == Backend::kKafka) args.insert(args.end(), {"--kafka", bootstrap_});
+  args.insert(args.end(), up_flags_.begin(), up_flags_.end());
   const cli::testing::JlRun up = Jl(args);
   if (up.exit_code != 0) {
     return absl::InternalError(absl::StrCat("jl up exited ", up.exit_code, ":\n", up.out));
@@ -155,24 +187,40 @@ absl::StatusOr<std::vector<StartedProcess>> System::Processes() const {
 absl::Status System::KillAll() {
   absl::StatusOr<std::vector<StartedProcess>> processes = Processes();
   if (!processes.ok()) return processes.status();
-  std::vector<StartedProcess> killed;
+  return KillAndWait(*processes);
+}
+
+absl::Status System::Kill(const std::string& name) {
+  absl::StatusOr<std::vector<StartedProcess>> processes = Processes();
+  if (!processes.ok()) return processes.status();
   for (const StartedProcess& process : *processes) {
-    // Only the process `jl up` started: a pid the kernel has since given to another is left.
-    if (process.pid <= 0 || StartTicks(process.pid) != process.start_ticks) continue;
-    if (kill(process.pid, SIGKILL) != 0 && errno != ESRCH) {
-      return absl::InternalError(absl::StrCat("kill ", process.name, " (", process.pid, ")"));
-    }
-    killed.push_back(process);
+    if (process.name == name) return KillAndWait({process});
   }
-  const bool gone = testing::WaitUntil(
-      [&] {
-        for (const StartedProcess& process : killed) {
-          if (StartTicks(process.pid) == process.start_ticks) return false;
-        }
-        return true;
-      },
-      absl::Seconds(30));
-  if (!gone) return absl::DeadlineExceededError("killed processes still running after 30 s");
+  return absl::NotFoundError(absl::StrCat("no process ", name, " in run/system.json"));
+}
+
+absl::Status System::BrokerDown() {
+  if (broker_ == nullptr) return absl::FailedPreconditionError("no dev broker running");
+  broker_->Signal(SIGUSR1);
+  return absl::OkStatus();
+}
+
+absl::Status System::BrokerUp() {
+  if (broker_ == nullptr) return absl::FailedPreconditionError("no dev broker running");
+  broker_->Signal(SIGUSR2);
+  return absl::OkStatus();
+}
+
+absl::Status System::VerifyProjections() const {
+  std::string failures;
+  for (const std::string& service : ServiceNames()) {
+    const cli::testing::JlRun verify = cli::testing::RunJl(
+        {"projections", "verify", service, "--data-dir", absl::StrCat(data_dir_, "/", service)});
+    if (verify.exit_code != 0) {
+      absl::StrAppend(&failures, service, " (exit ", verify.exit_code, "):\n", verify.out, "\n");
+    }
+  }
+  if (!failures.empty()) return absl::DataLossError(failures);
   return absl::OkStatus();
 }
 
@@ -192,6 +240,35 @@ std::vector<Sms> System::SmsSent() const {
     sent.push_back({.key = record.value("key", ""),
                     .to = record.value("to", ""),
                     .body = record.value("body", "")});
+  }
+  return sent;
+}
+
+std::vector<Email> System::EmailsSent() const {
+  std::vector<std::string> files;
+  std::error_code error;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(data_dir_ + "/outbox/mail/accepted", error)) {
+    const std::string name = entry.path().filename().string();
+    // <seq>.json appear whole (renamed from a hidden temporary).
+    if (!absl::StartsWith(name, ".") && absl::EndsWith(name, ".json")) {
+      files.push_back(entry.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<Email> sent;
+  for (const std::string& file : files) {
+    const nlohmann::json summary = nlohmann::json::parse(ReadFile(file), nullptr, false);
+    if (!summary.is_object()) continue;
+    const auto text = [&](const char* field) {
+      return summary.contains(field) && summary[field].is_string()
+                 ? summary[field].get<std::string>()
+                 : std::string();
+    };
+    sent.push_back({.message_id = text("message_id"),
+                    .to = text("to"),
+                    .subject = text("subject"),
+                    .body = text("body")});
   }
   return sent;
 }

@@ -36,6 +36,17 @@ struct Sms {
   std::string body;
 };
 
+// One email the local SMTP provider stored (<data-dir>/outbox/mail/accepted/<seq>.json).
+struct Email {
+  std::string message_id;
+  std::string to;
+  std::string subject;
+  std::string body;
+};
+
+// "code N: message", for failure messages.
+std::string Describe(const grpc::Status& status);
+
 // A process `jl up` started, from <data-dir>/run/system.json.
 struct StartedProcess {
   std::string name;
@@ -49,8 +60,9 @@ const std::vector<std::string>& ServiceNames();
 class System {
  public:
   // `data_dir` must not exist yet or be a directory the system owns. Ports are the defaults
-  // plus `port_offset`.
-  System(Backend backend, std::string data_dir, int port_offset);
+  // plus `port_offset`. `up_flags` are added to every `jl up` (e.g. --smtp-url).
+  System(Backend backend, std::string data_dir, int port_offset,
+         std::vector<std::string> up_flags = {});
   ~System();  // `jl down`, and the dev broker stopped
 
   System(const System&) = delete;
@@ -60,13 +72,22 @@ class System {
   const std::string& data_dir() const { return data_dir_; }
 
   // `jl up --no-demo` (the dev broker first, on the Kafka backend): returns once every service
-  // answers. Fails with jl's output.
+  // answers. Fails with jl's output. On a partly running system it starts only what is missing.
   absl::Status Up();
   // `jl down`: every process stopped gracefully.
   absl::Status Down();
   // SIGKILL to every process `jl up` started (services and providers), as a power cut would;
   // returns once they are all gone. <data-dir>/run/system.json is left as it was.
   absl::Status KillAll();
+  // SIGKILL to the one process `jl up` started as `name`; returns once it is gone.
+  absl::Status Kill(const std::string& name);
+  // The dev broker (Kafka backend) refuses and drops every connection until BrokerUp(), keeping
+  // what it stores, as a broker outage would (`jl devbroker`'s SIGUSR1 and SIGUSR2).
+  absl::Status BrokerDown();
+  absl::Status BrokerUp();
+  // Embedded log, system down: `jl projections verify` of every service, which rebuilds each
+  // projection from the log on disk and compares it with the store. Fails with jl's output.
+  absl::Status VerifyProjections() const;
   absl::StatusOr<std::vector<StartedProcess>> Processes() const;
 
   // `jl ARGS` (a command taking --data-dir gets this system's).
@@ -86,6 +107,8 @@ class System {
 
   // Every text the local SMS provider accepted, in order.
   std::vector<Sms> SmsSent() const;
+  // Every email the local SMTP provider stored, in order (a repeated Message-ID is not stored).
+  std::vector<Email> EmailsSent() const;
 
  private:
   void Connect();
@@ -93,6 +116,7 @@ class System {
   const Backend backend_;
   const std::string data_dir_;
   const int port_offset_;
+  const std::vector<std::string> up_flags_;
   std::string bootstrap_;  // the dev broker's, on the Kafka backend
   std::unique_ptr<testing::ChildProcess> broker_;
   std::string key_;

@@ -21,9 +21,7 @@ using ::testing::HasSubstr;
 using testing::JlRun;
 using testing::RunJl;
 
-// Ports below the kernel's ephemeral range (32768+) that other tests' port-0 servers use, apart
-// per test process so that two runs on one machine do not meet.
-int PortOffset() { return 10'000 + static_cast<int>(getpid() % 1'300) * 10; }
+int PortOffset() { return testing::ReservePortOffset(); }
 
 class JlUpTest : public ::testing::Test {
  protected:

@@ -59,7 +59,8 @@ class Provider:
                 return 400, {"error": "invalid destination number"}
             self.sent += 1
             message_id = "sms-%d" % self.sent
-            record = {"key": key, "to": to, "from": sender, "body": body, "id": message_id}
+            record = {"key": key, "to": to, "from": sender, "body": body, "id": message_id,
+                      "received_at": time.time()}
             append_line(os.path.join(self.args.record_dir, "messages.jsonl"),
                         json.dumps(record, ensure_ascii=False))
             if key:

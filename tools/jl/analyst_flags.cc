@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <limits>
 
-#include "absl/strings/str_split.h"
 #include "event_filter.h"
+#include "jobledger/eventlog/kafka_properties.h"
 
 namespace jobledger::cli {
 namespace {
@@ -51,9 +51,15 @@ void AddLogSourceFlags(CLI::App& command, LogSourceFlags& flags) {
                   "A librdkafka property for Kafka, e.g. security.protocol=SASL_SSL (repeatable)")
       ->check(
           [](const std::string& text) -> std::string {
-            return text.find('=') == std::string::npos ? "expected KEY=VALUE" : "";
+            const absl::Status parsed = eventlog::ParseKafkaProperty(text).status();
+            return parsed.ok() ? "" : std::string(parsed.message());
           },
           "KEY=VALUE");
+  command
+      .add_option("--kafka-properties-file", flags.options.kafka_properties_file,
+                  "librdkafka properties for Kafka, one KEY=VALUE per line (# comments)")
+      ->envname("JOBLEDGER_KAFKA_PROPERTIES_FILE")
+      ->check(CLI::ExistingFile);
 }
 
 void AddTopicFlag(CLI::App& command, std::vector<std::string>& topics) {
@@ -84,9 +90,9 @@ void AddSelectionFlags(CLI::App& command, SelectionFlags& flags) {
 
 LogSourceOptions ToLogSourceOptions(const LogSourceFlags& flags) {
   LogSourceOptions options = flags.options;
-  for (const std::string& property : flags.kafka_properties) {
-    std::pair<std::string, std::string> pair = absl::StrSplit(property, absl::MaxSplits('=', 1));
-    options.kafka_properties[pair.first] = pair.second;
+  for (const std::string& text : flags.kafka_properties) {
+    auto property = eventlog::ParseKafkaProperty(text);  // the parser has refused bad ones
+    if (property.ok()) options.kafka_properties[property->first] = property->second;
   }
   return options;
 }

@@ -25,7 +25,7 @@ struct SelectionFlags {
 // A count or offset: 0 or more.
 CLI::Validator NotNegative();
 
-// --data-dir, --log-dir, --kafka, --kafka-property.
+// --data-dir, --log-dir, --kafka, --kafka-property, --kafka-properties-file.
 void AddLogSourceFlags(CLI::App& command, LogSourceFlags& flags);
 // --topic (repeatable).
 void AddTopicFlag(CLI::App& command, std::vector<std::string>& topics);

@@ -18,5 +18,6 @@ void RegisterLoadgenCommand(CLI::App& app);
 void RegisterReplayCommand(CLI::App& app);
 void RegisterExportCommand(CLI::App& app);
 void RegisterVerifyCommand(CLI::App& app);
+void RegisterBenchCommand(CLI::App& app);
 
 }  // namespace jobledger::cli

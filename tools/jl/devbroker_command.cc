@@ -36,6 +36,8 @@ constexpr char kLimits[] =
   - each partition keeps about 5 MiB or 100k message sets, the oldest are dropped;
   - transactions write no commit markers;
   - no offset-for-timestamp lookups.
+SIGUSR1 takes every broker down (connections dropped and refused, data kept), SIGUSR2 brings
+them up again: an outage for fault-injection tests.
 It runs until SIGINT (Ctrl-C) or SIGTERM and then exits 0.)";
 
 // Written to a temporary name and renamed, so a reader never sees a partial address.
@@ -63,6 +65,8 @@ int RunDevBroker(const DevBrokerFlags& flags) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGUSR1);
+  sigaddset(&stop_signals, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   eventlog::DevBrokerOptions options;
@@ -101,7 +105,18 @@ int RunDevBroker(const DevBrokerFlags& flags) {
   std::cout << "ready; stop with Ctrl-C or SIGTERM" << std::endl;
 
   int signal_number = 0;
-  while (sigwait(&stop_signals, &signal_number) != 0) {
+  while (true) {
+    if (sigwait(&stop_signals, &signal_number) != 0) continue;
+    if (signal_number != SIGUSR1 && signal_number != SIGUSR2) break;
+    const bool down = signal_number == SIGUSR1;
+    const absl::Status changed =
+        down ? (*broker)->SetAllBrokersDown() : (*broker)->SetAllBrokersUp();
+    if (changed.ok()) {
+      std::cout << "jl devbroker: " << (down ? "brokers down (SIGUSR1)" : "brokers up (SIGUSR2)")
+                << std::endl;
+    } else {
+      std::cerr << "jl devbroker: " << changed.message() << std::endl;
+    }
   }
   std::cout << "jl devbroker: stopping on " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
             << std::endl;

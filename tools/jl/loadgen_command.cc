@@ -38,6 +38,8 @@ struct RunFlags {
   std::string list_filters = "status,customer,technician,unassigned,dates,text,tag";
   uint64_t seed = 1;
   bool json = false;
+  std::string propagation_target;
+  int propagation_every = 10;
 };
 
 struct SeedFlags {
@@ -69,6 +71,8 @@ int Run(const RunFlags& flags) {
   options.seeded_customers = flags.seeded_customers;
   options.seeded_technicians = flags.technicians;
   options.random_seed = flags.seed;
+  options.propagation_target = flags.propagation_target;
+  options.propagation_every = flags.propagation_every;
   options.list_filters = absl::StrSplit(flags.list_filters, ',', absl::SkipEmpty());
   if (!absl::ParseDuration(flags.duration, &options.duration) ||
       options.duration <= absl::ZeroDuration()) {
@@ -191,6 +195,13 @@ void RegisterLoadgenCommand(CLI::App& app) {
   run->add_option("--list-filters", run_flags->list_filters,
                   "Filter kinds a list draws from (comma-separated)")
       ->capture_default_str();
+  run->add_option("--propagation-target", run_flags->propagation_target,
+                  "Reporting service host:port: measure how long an acknowledged create or "
+                  "status change takes to be visible there");
+  run->add_option("--propagation-every", run_flags->propagation_every,
+                  "Probe every Nth acknowledged create or status change")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
   run->add_option("--seed", run_flags->seed, "Random seed");
   run->add_flag("--json", run_flags->json, "Print one JSON document instead of tables");
   run->callback([run_flags] { std::exit(Run(*run_flags)); });

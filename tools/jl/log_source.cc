@@ -10,6 +10,7 @@
 #include "jobledger/common/status.h"
 #include "jobledger/eventlog/embedded_log.h"
 #include "jobledger/eventlog/kafka_log.h"
+#include "jobledger/eventlog/kafka_properties.h"
 #include "jobledger/eventlog/topics.h"
 
 namespace jobledger::cli {
@@ -30,7 +31,11 @@ absl::StatusOr<std::unique_ptr<eventlog::EventLog>> OpenLogSource(const LogSourc
     eventlog::KafkaLogOptions kafka;
     kafka.bootstrap_servers = options.kafka_bootstrap;
     kafka.client_id = "jobledger-jl";
-    kafka.properties = options.kafka_properties;
+    if (!options.kafka_properties_file.empty()) {
+      JL_ASSIGN_OR_RETURN(kafka.properties,
+                          eventlog::ReadKafkaPropertiesFile(options.kafka_properties_file));
+    }
+    for (const auto& [name, value] : options.kafka_properties) kafka.properties[name] = value;
     JL_ASSIGN_OR_RETURN(auto log, eventlog::KafkaLog::Create(std::move(kafka)));
     return std::unique_ptr<eventlog::EventLog>(std::move(log));
   }

@@ -17,7 +17,9 @@ struct LogSourceOptions {
   std::string log_dir;
   // Non-empty: read Kafka at these bootstrap servers instead of the embedded log.
   std::string kafka_bootstrap;
-  // librdkafka properties (security.protocol, sasl.*, ssl.*) for Kafka.
+  // librdkafka properties (security.protocol, sasl.*, ssl.*) for Kafka: those of the file, then
+  // these (which win).
+  std::string kafka_properties_file;
   std::map<std::string, std::string> kafka_properties;
 };
 

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   jobledger::cli::RegisterReplayCommand(app);
   jobledger::cli::RegisterExportCommand(app);
   jobledger::cli::RegisterVerifyCommand(app);
+  jobledger::cli::RegisterBenchCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

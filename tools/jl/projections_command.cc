@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "analyst_flags.h"
 #include "commands.h"
-#include "jobledger/eventlog/embedded_log.h"
 #include "jobledger/projection/tools.h"
 #include "progress.h"
 #include "projection_catalog.h"
@@ -19,31 +19,19 @@ namespace jobledger::cli {
 namespace {
 
 struct ProjectionsOptions {
-  std::string data_dir = "./data";
-  std::string log_dir;  // empty: <data-dir>/log, or else the one beside it (<data-dir>/../log)
+  // The service's data dir (projections in <data-dir>/projections) and where its log is: the
+  // embedded one (<data-dir>/log, else <data-dir>/../log, or --log-dir) or Kafka.
+  LogSourceFlags source;
   std::string name;
   std::string time_zone = "UTC";
 };
 
 absl::StatusOr<std::unique_ptr<eventlog::EventLog>> OpenLog(const ProjectionsOptions& options) {
-  eventlog::EmbeddedLogOptions log_options;
-  std::filesystem::path directory = options.log_dir;
-  if (directory.empty()) {
-    // A service's data dir (e.g. data/job) sits beside the shared log (data/log).
-    directory = std::filesystem::path(options.data_dir) / "log";
-    std::error_code error;
-    if (!std::filesystem::exists(directory, error)) {
-      directory = std::filesystem::path(options.data_dir).parent_path() / "log";
-    }
-  }
-  log_options.directory = directory.string();
-  auto log = eventlog::EmbeddedLog::Open(log_options);  // reads only: services own the topics
-  if (!log.ok()) return log.status();
-  return std::unique_ptr<eventlog::EventLog>(std::move(*log));
+  return OpenLogSource(ToLogSourceOptions(options.source));  // reads only: services own topics
 }
 
 std::string ProjectionsDir(const ProjectionsOptions& options) {
-  return (std::filesystem::path(options.data_dir) / "projections").string();
+  return (std::filesystem::path(options.source.options.data_dir) / "projections").string();
 }
 
 int Fail(const absl::Status& status) {
@@ -134,15 +122,7 @@ void RegisterProjectionsCommand(CLI::App& app) {
   CLI::App* command = app.add_subcommand(
       "projections", "List, verify and rebuild the projections (read models) under a data dir");
   command->require_subcommand(1);
-  command
-      ->add_option("--data-dir", options->data_dir,
-                   "Data directory: the log in <dir>/log, projections in <dir>/projections")
-      ->envname("JOBLEDGER_DATA_DIR")
-      ->capture_default_str();
-  command
-      ->add_option("--log-dir", options->log_dir,
-                   "The embedded log (default <data-dir>/log, else <data-dir>/../log)")
-      ->envname("JOBLEDGER_LOG_DIR");
+  AddLogSourceFlags(*command, options->source);
   command
       ->add_option("--time-zone", options->time_zone,
                    "The services' --time-zone (the reporting projection's local days use it)")
@@ -151,7 +131,7 @@ void RegisterProjectionsCommand(CLI::App& app) {
 
   CLI::App* list = command->add_subcommand(
       "list", "Each projection with its store, version, applied events, lag and dead letters");
-  list->fallthrough();  // --data-dir may come after the subcommand too
+  list->fallthrough();  // --data-dir and the others may come after the subcommand too
   list->callback([options] { std::exit(List(*options)); });
 
   CLI::App* verify = command->add_subcommand(

@@ -20,7 +20,10 @@
 
 #include <cmath>
 #include <exception>
+#include <string>
+#include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -105,15 +108,38 @@ absl::Status CheckRsaPublicKey(const std::string& pem) {
   return absl::OkStatus();
 }
 
+// Each "-----BEGIN PUBLIC KEY-----" … "-----END PUBLIC KEY-----" block of `pem`, checked.
+absl::StatusOr<std::vector<std::string>> RsaPublicKeys(const std::string& pem) {
+  constexpr std::string_view kBegin = "-----BEGIN PUBLIC KEY-----";
+  constexpr std::string_view kEnd = "-----END PUBLIC KEY-----";
+  std::vector<std::string> keys;
+  for (size_t begin = pem.find(kBegin); begin != std::string::npos;
+       begin = pem.find(kBegin, begin + kBegin.size())) {
+    const size_t end = pem.find(kEnd, begin);
+    if (end == std::string::npos) break;
+    keys.push_back(pem.substr(begin, end + kEnd.size() - begin) + "\n");
+  }
+  if (keys.empty()) keys.push_back(pem);  // for CheckRsaPublicKey's message
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (absl::Status s = CheckRsaPublicKey(keys[i]); !s.ok()) {
+      if (keys.size() == 1) return s;
+      return absl::InvalidArgumentError(absl::StrCat("key ", i + 1, ": ", s.message()));
+    }
+  }
+  return keys;
+}
+
+bool SignatureFailed(const std::error_code& error) {
+  return error == jwt::VerificationErrc::InvalidSignature ||
+         error == jwt::AlgorithmErrc::VerificationErr;
+}
+
 absl::Status FromCppJwt(const std::error_code& error) {
   if (error == jwt::VerificationErrc::TokenExpired) return Unauthenticated("token expired");
   if (error == jwt::VerificationErrc::ImmatureSignature) {
     return Unauthenticated("token not valid yet (nbf is in the future)");
   }
-  if (error == jwt::VerificationErrc::InvalidSignature ||
-      error == jwt::AlgorithmErrc::VerificationErr) {
-    return Unauthenticated("token signature does not verify");
-  }
+  if (SignatureFailed(error)) return Unauthenticated("token signature does not verify");
   if (error == jwt::VerificationErrc::InvalidAlgorithm) {
     return Unauthenticated("token algorithm is not accepted");
   }
@@ -130,16 +156,18 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Create(JwtVerifierOpti
   if (options.leeway < absl::ZeroDuration() || options.leeway > absl::Hours(1)) {
     return absl::InvalidArgumentError("the token leeway must be between 0 and 1h");
   }
+  std::vector<std::string> keys;
   if (options.algorithm == JwtAlgorithm::kHs256) {
     if (options.key.size() < kMinHs256KeyBytes) {
       return absl::InvalidArgumentError(absl::StrCat("the HS256 key has ", options.key.size(),
                                                      " bytes; at least ", kMinHs256KeyBytes,
                                                      " are required"));
     }
+    keys.push_back(options.key);
   } else {
-    JL_RETURN_IF_ERROR(CheckRsaPublicKey(options.key));
+    JL_ASSIGN_OR_RETURN(keys, RsaPublicKeys(options.key));
   }
-  return std::unique_ptr<JwtVerifier>(new JwtVerifier(std::move(options)));
+  return std::unique_ptr<JwtVerifier>(new JwtVerifier(std::move(options), std::move(keys)));
 }
 
 absl::StatusOr<Identity> JwtVerifier::Verify(absl::string_view token) const {
@@ -175,15 +203,21 @@ absl::StatusOr<Identity> JwtVerifier::Verify(absl::string_view token) const {
     return Unauthenticated("token signature does not verify");
   }
 
+  // Each accepted key in turn until one verifies the signature.
   std::error_code error;
-  try {
-    const std::string expected_name(expected);
-    jwt::decode(jwt::string_view(token.data(), token.size()),
-                jwt::params::algorithms({jwt::string_view(expected_name)}), error,
-                jwt::params::secret(jwt::string_view(options_.key)), jwt::params::verify(true),
-                jwt::params::leeway(static_cast<uint32_t>(absl::ToInt64Seconds(options_.leeway))));
-  } catch (const std::exception& e) {
-    return Unauthenticated(absl::StrCat("malformed token: ", e.what()));
+  const std::string expected_name(expected);
+  for (const std::string& key : keys_) {
+    error.clear();
+    try {
+      jwt::decode(
+          jwt::string_view(token.data(), token.size()),
+          jwt::params::algorithms({jwt::string_view(expected_name)}), error,
+          jwt::params::secret(jwt::string_view(key)), jwt::params::verify(true),
+          jwt::params::leeway(static_cast<uint32_t>(absl::ToInt64Seconds(options_.leeway))));
+    } catch (const std::exception& e) {
+      return Unauthenticated(absl::StrCat("malformed token: ", e.what()));
+    }
+    if (!SignatureFailed(error)) break;
   }
   if (error) return FromCppJwt(error);
 

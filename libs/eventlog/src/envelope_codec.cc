@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "google/protobuf/util/time_util.h"
 #include "jobledger/common/sha256.h"
 #include "jobledger/common/status.h"
 
@@ -21,6 +22,7 @@ namespace {
 
 using events::v1::Envelope;
 using events::v1::Event;
+using google::protobuf::util::TimeUtil;
 
 // Header names (CloudEvents Kafka protocol binding; extensions are lower-case alphanumerics).
 constexpr absl::string_view kSpecVersion = "ce_specversion";
@@ -376,6 +378,11 @@ absl::Status DecodeEventInto(const Record& record, Event& event, const DecodeOpt
   std::string time_error;
   if (!ParseEventTime(time_text, &occurred_at, &time_error)) {
     return headers.Bad(absl::StrCat("ce_time \"", time_text, "\": ", time_error));
+  }
+  // ParseTime also takes "infinite-future" and years past 9999, which no Timestamp can hold.
+  if (occurred_at < absl::FromUnixSeconds(TimeUtil::kTimestampMinSeconds) ||
+      occurred_at > absl::FromUnixSeconds(TimeUtil::kTimestampMaxSeconds)) {
+    return headers.Bad(absl::StrCat("ce_time \"", time_text, "\" is not in the years 1 to 9999"));
   }
   FromTime(occurred_at, envelope.mutable_occurred_at());
 

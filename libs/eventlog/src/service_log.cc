@@ -11,6 +11,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> OpenServiceLog(const ServiceLogOptions
     KafkaLogOptions kafka;
     kafka.bootstrap_servers = options.kafka_bootstrap;
     kafka.client_id = options.client_id;
+    kafka.properties = options.kafka_properties;
     auto opened = KafkaLog::Create(kafka);
     if (!opened.ok()) return opened.status();
     return std::unique_ptr<EventLog>(*std::move(opened));

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "jobledger/eventlog/kafka_properties.h"
 #include "jobledger/eventlog/service_log.h"
 
 namespace jobledger::server {
@@ -14,6 +15,13 @@ void ServiceProcessFlags::AddTo(CLI::App& app) {
   app.add_option("--kafka-bootstrap", kafka_bootstrap,
                  "Kafka bootstrap servers; the embedded log when empty")
       ->envname("JOBLEDGER_KAFKA_BOOTSTRAP");
+  app.add_option("--kafka-property", kafka_properties,
+                 "a librdkafka property, e.g. security.protocol=SASL_SSL (repeatable; wins over "
+                 "the file's)");
+  app.add_option("--kafka-properties-file", kafka_properties_file,
+                 "librdkafka properties, one KEY=VALUE per line (# comments): TLS and SASL "
+                 "settings and secrets")
+      ->envname("JOBLEDGER_KAFKA_PROPERTIES_FILE");
   app.add_option("--log-dir", log_dir,
                  "embedded log directory shared by all services (default <data-dir>/../log)")
       ->envname("JOBLEDGER_LOG_DIR");
@@ -48,6 +56,22 @@ absl::StatusOr<ServiceProcess> OpenServiceProcess(const ServiceProcessFlags& fla
   eventlog::ServiceLogOptions log_options;
   log_options.kafka_bootstrap = flags.kafka_bootstrap;
   log_options.client_id = absl::StrCat("jobledger-", service);
+  if (!flags.kafka_properties_file.empty()) {
+    auto properties = eventlog::ReadKafkaPropertiesFile(flags.kafka_properties_file);
+    if (!properties.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--kafka-properties-file: ", properties.status().message()));
+    }
+    log_options.kafka_properties = *std::move(properties);
+  }
+  for (const std::string& text : flags.kafka_properties) {
+    auto property = eventlog::ParseKafkaProperty(text);
+    if (!property.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--kafka-property: ", property.status().message()));
+    }
+    log_options.kafka_properties[property->first] = std::move(property->second);
+  }
   // "data/billing/" and "data/billing" both mean the log in "data/log".
   std::filesystem::path data_dir = std::filesystem::path(server.data_dir).lexically_normal();
   if (!data_dir.has_filename()) data_dir = data_dir.parent_path();

@@ -3,6 +3,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "domain/estimates.h"
+#include "domain/price_book.h"
 #include "domain/pricing.h"
 #include "domain/progress.h"
 #include "jobledger/common/field_checks.h"
@@ -203,6 +205,28 @@ absl::StatusOr<v1::Invoice> BuildCreditNote(
     if (given.unit_price().currency() != currency) {
       return Invalid(Field(field, "unit_price.currency"),
                      absl::StrCat("must be ", currency, ", like ", InvoiceLabel(original)));
+    }
+    // What the note prints, checked as an estimate's lines are.
+    if (IsBlank(given.name())) return Invalid(Field(field, "name"), "required: what is credited");
+    if (absl::Status s =
+            ValidateText(Field(field, "name"), given.name(), kMaxLineNameLength, false);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = ValidateText(Field(field, "description"), given.description(),
+                                      kMaxLineDescriptionLength, false);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = ValidateText(Field(field, "tax_category"), given.tax_category(),
+                                      kMaxCategoryLength, false);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s =
+            ValidateId(Field(field, "source_line_item_id"), given.source_line_item_id(), false);
+        !s.ok()) {
+      return s;
     }
   }
   v1::Invoice note = Draft(invoice_id, number, v1::INVOICE_KIND_CREDIT_NOTE, original.job_id(),

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "jobledger/aggregate/repeated.h"
+#include "jobledger/common/field_checks.h"
 
 namespace jobledger::job {
 namespace {
@@ -169,6 +170,21 @@ absl::StatusOr<std::vector<RequestEvent>> DecideSubmitRequest(const v1::Customer
   v1::CustomerRequestReceived received;
   *received.mutable_request() = request;
   return std::vector<RequestEvent>{std::move(received)};
+}
+
+v1::CreateCustomerRequest ConversionCustomer(const v1::CustomerRequest& request,
+                                             const std::string& idempotency_key) {
+  v1::CreateCustomerRequest create;
+  create.mutable_meta()->set_idempotency_key(idempotency_key);
+  create.set_name(request.requester().name());
+  v1::Contact contact = request.requester();
+  contact.clear_contact_id();
+  *create.add_contacts() = std::move(contact);
+  // A property needs a first line; a request's address may have none, or only blanks.
+  if (!IsBlank(request.address().line1())) {
+    *create.add_properties()->mutable_address() = request.address();
+  }
+  return create;
 }
 
 absl::StatusOr<std::vector<RequestEvent>> DecideConvertRequest(const v1::CustomerRequest& request,

@@ -38,6 +38,12 @@ absl::StatusOr<std::vector<CustomerEvent>> DecideRemoveProperty(const v1::Custom
 absl::StatusOr<std::vector<RequestEvent>> DecideSubmitRequest(const v1::CustomerRequest& state,
                                                               const Head& head,
                                                               const v1::CustomerRequest& request);
+// The customer ConvertRequest creates for a request from a new caller (no customer_id), under
+// `idempotency_key`: named after the requester, with them as its contact and the request's
+// address, when its first line is not blank, as its property. A request SubmitRequest accepted
+// makes one CreateCustomer accepts.
+v1::CreateCustomerRequest ConversionCustomer(const v1::CustomerRequest& request,
+                                             const std::string& idempotency_key);
 absl::StatusOr<std::vector<RequestEvent>> DecideConvertRequest(const v1::CustomerRequest& request,
                                                                const Head& head,
                                                                const std::string& job_id,

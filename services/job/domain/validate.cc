@@ -205,6 +205,18 @@ absl::Status ValidateSubmitRequest(const v1::SubmitRequestRequest& request) {
   return ValidateText("preferred_window", request.preferred_window(), kMaxNameLength, false);
 }
 
+absl::Status ValidateConvertRequest(const v1::ConvertRequestRequest& request) {
+  if (absl::Status s = ValidateMeta(request.meta(), /*key_required=*/true); !s.ok()) return s;
+  constexpr size_t kMaxKeyLength = kMaxIdempotencyKeyLength - sizeof("/customer") + 1;
+  if (request.meta().idempotency_key().size() > kMaxKeyLength) {
+    return Invalid("meta.idempotency_key",
+                   absl::StrCat("at most ", kMaxKeyLength,
+                                " bytes for a conversion (the customer and the job it makes add "
+                                "/customer and /job to it)"));
+  }
+  return ValidateId("request_id", request.request_id(), true);
+}
+
 absl::Status ValidateLineItem(absl::string_view field, const v1::LineItem& item) {
   if (absl::Status s = ValidateId(Field(field, "line_item_id"), item.line_item_id(), false);
       !s.ok()) {
@@ -482,6 +494,65 @@ absl::Status ValidateUpdateJob(const v1::UpdateJobRequest& request) {
   }
   absl::Status checked = ValidateCreateJob(as_create);
   if (!checked.ok()) return absl::InvalidArgumentError(absl::StrCat("details.", checked.message()));
+  return absl::OkStatus();
+}
+
+absl::Status ValidateUploadMetadata(const v1::UploadAttachmentChunk::Metadata& metadata,
+                                    int64_t max_bytes) {
+  if (absl::Status s = ValidateMeta(metadata.meta()); !s.ok()) return s;
+  if (absl::Status s = ValidateId("metadata.job_id", metadata.job_id(), true); !s.ok()) return s;
+  if (absl::Status s = ValidateId("metadata.attachment_id", metadata.attachment_id(), false);
+      !s.ok()) {
+    return s;
+  }
+  if (!v1::AttachmentKind_IsValid(metadata.kind()) ||
+      metadata.kind() == v1::ATTACHMENT_KIND_UNSPECIFIED) {
+    return absl::InvalidArgumentError("metadata.kind: photo, document, signature or receipt");
+  }
+  if (absl::Status s = ValidateText("metadata.name", metadata.name(), kMaxNameLength, true);
+      !s.ok()) {
+    return s;
+  }
+  const std::string& media_type = metadata.media_type();
+  if (media_type.empty() || media_type.size() > 127 || media_type.find('/') == std::string::npos ||
+      media_type.find_first_of(" \t\r\n;,") != std::string::npos) {
+    return absl::InvalidArgumentError("metadata.media_type: a media type such as image/jpeg");
+  }
+  if (metadata.size_bytes() < 0 || metadata.size_bytes() > max_bytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("metadata.size_bytes: between 0 and ", max_bytes));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateBulkChangeStatus(const v1::BulkChangeStatusRequest& request) {
+  if (request.job_ids().empty()) return absl::InvalidArgumentError("job_ids: required");
+  if (request.job_ids_size() > kMaxBulkJobs) {
+    return absl::InvalidArgumentError(absl::StrCat("job_ids: at most ", kMaxBulkJobs));
+  }
+  // Each job id is checked here, not as part of its item's idempotency key ("<key>/<job id>").
+  for (int i = 0; i < request.job_ids_size(); ++i) {
+    if (absl::Status s = ValidateId(absl::StrCat("job_ids[", i, "]"), request.job_ids(i), true);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return ValidateText("idempotency_key", request.idempotency_key(), kMaxIdempotencyKeyLength - 40,
+                      false);
+}
+
+absl::Status ValidateOfflineBatch(const v1::OfflineBatchRequest& request) {
+  if (absl::Status s = ValidateText("device_id", request.device_id(), 64, true); !s.ok()) return s;
+  if (request.commands_size() > kMaxOfflineCommands) {
+    return absl::InvalidArgumentError(absl::StrCat("commands: at most ", kMaxOfflineCommands));
+  }
+  for (int i = 0; i < request.commands_size(); ++i) {
+    if (absl::Status s = ValidateText(absl::StrCat("commands[", i, "].command_id"),
+                                      request.commands(i).command_id(), 56, true);
+        !s.ok()) {
+      return s;
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -125,6 +125,19 @@ bool SameDerivedFields(const v1::JobViewRow& a, const v1::JobViewRow& b) {
          a.balance().currency() == b.balance().currency();
 }
 
+// Keeps the job's board row equal to BoardRowOf(its row), writing it only when that changes: most
+// of a job's events (its work log, materials, notes) leave the dispatch lists alone.
+absl::Status UpdateBoard(StateWriter& state, const v1::JobViewRow* before,
+                         const v1::JobViewRow& after) {
+  v1::BoardRow next = BoardRowOf(after);
+  if (before == nullptr) return BoardTable().Put(state, next, std::nullopt);
+  std::optional<v1::BoardRow> previous = BoardRowOf(*before);
+  if (projection::DeterministicBytes(*previous) == projection::DeterministicBytes(next)) {
+    return absl::OkStatus();
+  }
+  return BoardTable().Put(state, next, previous);
+}
+
 // The job's row with what its schedule and invoices say; a job not seen yet is left alone (its
 // row pulls them in when it comes). `known_row` and `known_schedule`: the job's row and schedule
 // as the caller has just stored them, to save reading them again. A row whose schedule and
@@ -203,8 +216,11 @@ absl::Status RefreshJobView(StateWriter& state, const std::string& tenant,
     row.mutable_balance()->set_currency(currency);
   }
   if (SameDerivedFields(row, stored)) return absl::OkStatus();
-  if (read_row.has_value()) return JobViewTable().Put(state, row, read_row);
-  return JobViewTable().Put(state, row, std::optional<v1::JobViewRow>(stored));
+  absl::Status put = read_row.has_value()
+                         ? JobViewTable().Put(state, row, read_row)
+                         : JobViewTable().Put(state, row, std::optional<v1::JobViewRow>(stored));
+  if (!put.ok()) return put;
+  return UpdateBoard(state, &stored, row);
 }
 
 v1::RevenueEntryRow ToRow(const RevenueEntry& entry) {
@@ -310,6 +326,8 @@ absl::Status ApplyJobTopicEvent(const events::v1::Event& event, const EventPosit
   auto decoded = ApplyToRow<job::JobEvent>(event, JobViewTable(), key, &v1::JobViewRow::mutable_job,
                                            job::EvolveJob, state, &before, &after);
   if (!decoded.ok()) return decoded.status();
+  const bool created = before.job().version() == 0;
+  if (absl::Status s = UpdateBoard(state, created ? nullptr : &before, after); !s.ok()) return s;
   AddHistory(state, envelope, envelope.aggregate_id(), position);
   if (absl::Status s =
           MoveStatusCount(state, envelope.tenant(), before.job().status(), after.job().status());
@@ -320,7 +338,7 @@ absl::Status ApplyJobTopicEvent(const events::v1::Event& event, const EventPosit
       !s.ok()) {
     return s;
   }
-  if (before.job().version() == 0) {
+  if (created) {
     return RefreshJobView(state, envelope.tenant(), envelope.aggregate_id(), zone, &after);
   }
   return absl::OkStatus();

@@ -27,7 +27,7 @@ class ReportingProjection final : public projection::Projection {
 
   std::string name() const override { return "reporting"; }
   // 2: jobs' invoice lists (JobInvoicesKey); 3: those lists sorted by id.
-  int32_t version() const override { return 3; }
+  int32_t version() const override { return 4; }
   std::vector<std::string> topics() const override {
     return {topics_.job, topics_.scheduling, topics_.billing, topics_.notification};
   }

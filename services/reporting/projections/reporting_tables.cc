@@ -54,49 +54,7 @@ const Table<v1::JobViewRow>& JobViewTable() {
   static const auto* table = new Table<v1::JobViewRow>(
       "jobs",
       [](const v1::JobViewRow& row) { return PrimaryKey(row.tenant(), row.job().job_id()); },
-      {Index{"status",
-             [](const v1::JobViewRow& row) {
-               return Keys{KeyBuilder()
-                               .String(row.tenant())
-                               .Int64(row.job().status())
-                               .Int64Descending(row.job().number())
-                               .key()};
-             }},
-       Index{"day",
-             [](const v1::JobViewRow& row) {
-               Keys keys;
-               for (const common::v1::LocalDate& day : row.visit_days()) {
-                 keys.push_back(KeyBuilder()
-                                    .String(row.tenant())
-                                    .Int64(DateKey(day))
-                                    .Int64(row.job().number())
-                                    .key());
-               }
-               return keys;
-             }},
-       Index{"open_end",
-             [](const v1::JobViewRow& row) {
-               const google::protobuf::Timestamp& end = PlannedEnd(row);
-               if (!MayBeOverdue(row.job().status()) || (end.seconds() == 0 && end.nanos() == 0)) {
-                 return Keys{};
-               }
-               return Keys{KeyBuilder().String(row.tenant()).Time(TimeFromProto(end)).key()};
-             }},
-       Index{"awaiting_billing",
-             [](const v1::JobViewRow& row) {
-               if (row.job().status() != job::v1::JOB_STATUS_COMPLETED || row.has_live_invoice()) {
-                 return Keys{};
-               }
-               return Keys{
-                   KeyBuilder().String(row.tenant()).Int64Descending(row.job().number()).key()};
-             }},
-       Index{"awaiting_payment",
-             [](const v1::JobViewRow& row) {
-               if (!Owes(row.balance())) return Keys{};
-               return Keys{
-                   KeyBuilder().String(row.tenant()).Int64Descending(row.job().number()).key()};
-             }},
-       Index{"project", [](const v1::JobViewRow& row) {
+      {Index{"project", [](const v1::JobViewRow& row) {
                if (row.job().project_id().empty()) return Keys{};
                return Keys{KeyBuilder()
                                .String(row.tenant())
@@ -104,6 +62,83 @@ const Table<v1::JobViewRow>& JobViewTable() {
                                .Int64(row.job().number())
                                .key()};
              }}});
+  return *table;
+}
+
+v1::BoardRow BoardRowOf(const v1::JobViewRow& view) {
+  const job::v1::Job& job = view.job();
+  v1::BoardRow board;
+  v1::JobRow& row = *board.mutable_row();
+  row.set_job_id(job.job_id());
+  row.set_number(job.number());
+  row.set_title(job.title());
+  row.set_customer_id(job.customer_id());
+  row.set_status(job.status());
+  row.set_status_reason(job.status_reason());
+  row.set_priority(job.priority());
+  *row.mutable_scheduled_start() = PlannedStart(view);
+  *row.mutable_scheduled_end() = PlannedEnd(view);
+  *row.mutable_technician_ids() = view.technician_ids();
+  *row.mutable_crew_ids() = view.crew_ids();
+  row.set_project_id(job.project_id());
+  *row.mutable_balance() = view.balance();
+  board.set_tenant(view.tenant());
+  *board.mutable_visit_days() = view.visit_days();
+  board.set_has_live_invoice(view.has_live_invoice());
+  board.set_has_unassigned_visit(view.has_unassigned_visit());
+  return board;
+}
+
+const Table<v1::BoardRow>& BoardTable() {
+  using Index = Table<v1::BoardRow>::Index;
+  static const auto* table = new Table<v1::BoardRow>(
+      "board",
+      [](const v1::BoardRow& board) { return PrimaryKey(board.tenant(), board.row().job_id()); },
+      {Index{"status",
+             [](const v1::BoardRow& board) {
+               return Keys{KeyBuilder()
+                               .String(board.tenant())
+                               .Int64(board.row().status())
+                               .Int64Descending(board.row().number())
+                               .key()};
+             }},
+       Index{"day",
+             [](const v1::BoardRow& board) {
+               Keys keys;
+               for (const common::v1::LocalDate& day : board.visit_days()) {
+                 keys.push_back(KeyBuilder()
+                                    .String(board.tenant())
+                                    .Int64(DateKey(day))
+                                    .Int64(board.row().number())
+                                    .key());
+               }
+               return keys;
+             }},
+       Index{"open_end",
+             [](const v1::BoardRow& board) {
+               const google::protobuf::Timestamp& end = board.row().scheduled_end();
+               if (!MayBeOverdue(board.row().status()) ||
+                   (end.seconds() == 0 && end.nanos() == 0)) {
+                 return Keys{};
+               }
+               return Keys{KeyBuilder().String(board.tenant()).Time(TimeFromProto(end)).key()};
+             }},
+       Index{"awaiting_billing",
+             [](const v1::BoardRow& board) {
+               if (board.row().status() != job::v1::JOB_STATUS_COMPLETED ||
+                   board.has_live_invoice()) {
+                 return Keys{};
+               }
+               return Keys{
+                   KeyBuilder().String(board.tenant()).Int64Descending(board.row().number()).key()};
+             }},
+       Index{"awaiting_payment",
+             [](const v1::BoardRow& board) {
+               if (!Owes(board.row().balance())) return Keys{};
+               return Keys{
+                   KeyBuilder().String(board.tenant()).Int64Descending(board.row().number()).key()};
+             }}},
+      Table<v1::BoardRow>::IndexEntries::kRowCopy);
   return *table;
 }
 

@@ -21,16 +21,20 @@ std::string TenantValuePrefix(absl::string_view tenant, absl::string_view value)
 // A local date as one sortable number, 20261124.
 int64_t DateKey(const common::v1::LocalDate& date);
 
-// Jobs by (tenant, job id). Indexes: "status" (tenant, status, number descending), "day" (tenant,
-// each visit day, number), "open_end" (tenant, scheduled end; jobs that may still become
-// overdue), "awaiting_billing" and "awaiting_payment" (tenant, number descending), "project"
-// (tenant, project, number).
+// Jobs by (tenant, job id), whole. Index "project" (tenant, project, number).
 const projection::Table<v1::JobViewRow>& JobViewTable();
 // When the job is planned: its visits' first start and last end, else its own scheduled times.
 const google::protobuf::Timestamp& PlannedStart(const v1::JobViewRow& row);
 const google::protobuf::Timestamp& PlannedEnd(const v1::JobViewRow& row);
 // Whether a job in this status can be overdue (not completed, cancelled, deferred or a draft).
 bool MayBeOverdue(job::v1::JobStatus status);
+
+// The jobs' rows of the dispatch lists by (tenant, job id), each BoardRowOf(its JobViewRow).
+// Covering indexes (entries hold the row): "status" (tenant, status, number descending), "day"
+// (tenant, each visit day, number), "open_end" (tenant, planned end; jobs that may still become
+// overdue), "awaiting_billing" and "awaiting_payment" (tenant, number descending).
+const projection::Table<v1::BoardRow>& BoardTable();
+v1::BoardRow BoardRowOf(const v1::JobViewRow& view);
 
 const projection::Table<v1::CustomerCopyRow>& CustomerCopyTable();
 // Schedules by (tenant, job id).

@@ -63,6 +63,17 @@ absl::Status ValidateReason(absl::string_view field, absl::string_view reason, b
   return ValidateText(field, reason, kMaxNameLength, required);
 }
 
+absl::Status ValidateBulkMeta(const common::v1::CommandMeta& meta) {
+  if (absl::Status s = ValidateMeta(meta); !s.ok()) return s;
+  if (meta.idempotency_key().size() > kMaxBulkIdempotencyKeyLength) {
+    return Invalid("meta.idempotency_key",
+                   absl::StrCat("at most ", kMaxBulkIdempotencyKeyLength,
+                                " bytes for a bulk command (each appointment's command adds its "
+                                "id to it)"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status ValidateUserId(absl::string_view field, absl::string_view value) {
@@ -376,7 +387,7 @@ absl::Status ValidateChangeDispatchState(const v1::ChangeDispatchStateRequest& r
 }
 
 absl::Status ValidateBulkReassign(const v1::BulkReassignRequest& request) {
-  if (absl::Status s = ValidateMeta(request.meta()); !s.ok()) return s;
+  if (absl::Status s = ValidateBulkMeta(request.meta()); !s.ok()) return s;
   if (absl::Status s = ValidateUserId("from_technician_id", request.from_technician_id());
       !s.ok()) {
     return s;
@@ -396,7 +407,7 @@ absl::Status ValidateBulkReassign(const v1::BulkReassignRequest& request) {
 }
 
 absl::Status ValidateBulkReschedule(const v1::BulkRescheduleRequest& request) {
-  if (absl::Status s = ValidateMeta(request.meta()); !s.ok()) return s;
+  if (absl::Status s = ValidateBulkMeta(request.meta()); !s.ok()) return s;
   if (absl::Status s = ValidateDate("day", request.day(), true); !s.ok()) return s;
   if (request.days_forward() < 1 || request.days_forward() > 365) {
     return Invalid("days_forward", "between 1 and 365");

@@ -14,6 +14,8 @@ inline constexpr size_t kMaxTextLength = 10'000;
 inline constexpr int kMaxPingsPerBatch = 1000;
 inline constexpr int kMaxBoardDays = 31;
 inline constexpr int64_t kMaxDurationMinutes = 24 * 60;
+// A bulk command's items take its key with "/<appointment id>" appended, so it leaves room for one.
+inline constexpr size_t kMaxBulkIdempotencyKeyLength = kMaxIdempotencyKeyLength - 40;
 
 // A user id as tokens carry it (technicians): 1..128 printable ASCII characters, no spaces.
 absl::Status ValidateUserId(absl::string_view field, absl::string_view value);

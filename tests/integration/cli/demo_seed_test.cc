@@ -296,6 +296,18 @@ TEST_F(DemoSeedTest, FinishesAnInterruptedSeedWithoutDuplicates) {
 
 TEST_F(DemoSeedTest, LeavesATenantWithItsOwnDataAlone) {
   system().jobs_env().CreateCustomer("Own Customer", "own");
+  // The seeder looks at what the job service's lists show (it knows no position to wait for):
+  // the customer is there before it looks.
+  ASSERT_TRUE(jobledger::testing::WaitUntil(
+      [&] {
+        job::v1::ListCustomersRequest any;
+        job::v1::ListCustomersResponse found;
+        return IsOk(system().customers().ListCustomers(
+                   system().As("dispatcher-1", auth::Role::kDispatcher, "own").get(), any,
+                   &found)) &&
+               found.customers_size() == 1;
+      },
+      absl::Seconds(30)));
   const int64_t before = WrittenRecords();
   auto seeded = SeedDemoTenant(Options("own"));
   ASSERT_TRUE(seeded.ok()) << seeded.status();

@@ -1,7 +1,10 @@
 // Running `jl` as a child process.
 #include "jl_run.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -39,6 +42,24 @@ JlRun RunJl(const std::vector<std::string>& args) {
 
 JlRun RunShell(const std::string& script) {
   return Run({"/bin/sh", "-c", absl::StrCat("JL=", ShellQuote(JL_CLI_PATH), "; ", script)});
+}
+
+int ReservePortOffset() {
+  static const int offset = [] {
+    constexpr int kSlots = 90;
+    const int first = static_cast<int>(getpid() % kSlots);
+    for (int i = 0; i < kSlots; ++i) {
+      const int candidate = 10'000 + (first + i) % kSlots * 10;
+      const std::string path = absl::StrCat("/tmp/jobledger-test-ports-", candidate, ".lock");
+      // Close-on-exec: the services `jl up` starts must not inherit the lock and keep it.
+      const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+      if (fd < 0) continue;
+      if (flock(fd, LOCK_EX | LOCK_NB) == 0) return candidate;  // held until this process exits
+      close(fd);
+    }
+    return 10'000 + first * 10;  // every slot taken: the pid's, as before
+  }();
+  return offset;
 }
 
 }  // namespace jobledger::cli::testing

@@ -14,12 +14,15 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "jobledger/testing/child_process.h"
+#include "jobledger/testing/small_filesystem.h"
 #include "jobledger/testing/temp_dir.h"
+#include "jobledger/testing/wait.h"
 
 namespace jobledger::eventlog {
 namespace {
 
 using testing::ChildProcess;
+using testing::SmallFilesystem;
 using testing::TempDir;
 
 constexpr char kTopic[] = "crash.events";
@@ -42,6 +45,56 @@ std::vector<Record> OneRecord(const std::string& value) {
   record.key = "k";
   record.value = value;
   return {record};
+}
+
+// A full disk: appends are refused, never acknowledged without being durable, and once there is
+// space the same log (no restart) accepts them again after every record it acknowledged.
+TEST(EmbeddedLog, AFullDiskRefusesAppendsAndTheSameLogAppendsAgainOnceThereIsSpace) {
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<SmallFilesystem>> disk =
+      SmallFilesystem::Mount(dir.path() + "/" + kTopic, 8);
+  if (!disk.ok()) GTEST_SKIP() << "needs root with CAP_SYS_ADMIN: " << disk.status();
+  auto log = OpenOwner(dir.path(), 1);
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_TRUE((*log)->Append(kTopic, 0, OneRecord("before")).ok());
+
+  ASSERT_TRUE((*disk)->Fill().ok());
+  int acknowledged = 1;
+  absl::Status refused;
+  for (int i = 0; i < 1000 && refused.ok(); ++i) {
+    auto appended = (*log)->Append(kTopic, 0, OneRecord(std::string(100'000, 'x')));
+    if (appended.ok()) {
+      ++acknowledged;
+    } else {
+      refused = appended.status();
+    }
+  }
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+  // The store reopened after the refusal and freed what its old write-ahead log held: filled
+  // again, the disk refuses the next append too.
+  ASSERT_TRUE((*disk)->Fill().ok());
+  const absl::Status again =
+      (*log)->Append(kTopic, 0, OneRecord(std::string(100'000, 'y'))).status();
+  EXPECT_TRUE(absl::IsResourceExhausted(again) || absl::IsUnavailable(again)) << again;
+
+  (*disk)->Free();
+  absl::StatusOr<AppendResult> after;
+  EXPECT_TRUE(testing::WaitUntil(
+      [&] {
+        after = (*log)->Append(kTopic, 0, OneRecord("after"));
+        return after.ok();
+      },
+      absl::Seconds(30)))
+      << after.status();
+  auto records = (*log)->Read(kTopic, 0, 0, 10'000);
+  ASSERT_TRUE(records.ok()) << records.status();
+  // Every acknowledged record, then possibly refused ones that were durable after all, then the
+  // new one.
+  ASSERT_GE(records->size(), static_cast<size_t>(acknowledged + 1));
+  EXPECT_EQ(records->front().value, "before");
+  for (int i = 1; i < acknowledged; ++i) EXPECT_EQ((*records)[i].value.size(), 100'000u);
+  EXPECT_EQ(records->back().value, "after");
+  EXPECT_EQ(records->back().offset, static_cast<int64_t>(records->size()) - 1);
 }
 
 TEST(EmbeddedLog, ReopenKeepsRecordsAndContinuesOffsets) {

@@ -202,6 +202,14 @@ TEST_F(JobRecordsTest, BulkStatusChangeReportsEachJob) {
       IsOk(env_.jobs().BulkChangeStatus(env_.As("d", Role::kDispatcher).get(), bulk, &response)));
   EXPECT_TRUE(response.outcomes(0).result().replayed());
   EXPECT_EQ(env_.JobTopicEvents(), events);
+  // A malformed id refuses the whole selection, naming it, before any job is changed.
+  bulk.set_idempotency_key("end-of-day-2");
+  bulk.add_job_ids("not a job id");
+  const grpc::Status refused =
+      env_.jobs().BulkChangeStatus(env_.As("d", Role::kDispatcher).get(), bulk, &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(refused.error_message(), HasSubstr("job_ids[3]"));
+  EXPECT_EQ(env_.JobTopicEvents(), events);
 }
 
 TEST_F(JobRecordsTest, AnOfflineBatchAppliesOnceInOrderAndReportsConflicts) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <numeric>
 #include <thread>
 
@@ -193,6 +194,45 @@ TEST_P(JobServiceTest, LifecycleEnforcesReasonsChecklistsAndTheInvoiceCheckOnReo
   // A technician may not reopen jobs at all.
   status = env_.jobs().ReopenJob(env_.As("t", Role::kTechnician).get(), reopen, &reply);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A device time far outside what a timestamp can hold is refused naming it, by every command
+// that records the device's time, and changes nothing.
+TEST_P(JobServiceTest, AnOccurredAtBeyondTheTimestampRangeIsRefusedNamingIt) {
+  const v1::Customer customer = env_.CreateCustomer("Ada");
+  const std::string job_id = env_.CreateJob(customer.customer_id(), "Leak").job().job_id();
+  common::v1::CommandMeta meta;
+  meta.mutable_occurred_at()->set_seconds(std::numeric_limits<int64_t>::max());
+  v1::JobReply reply;
+  v1::ClockInRequest clock_in;
+  clock_in.set_job_id(job_id);
+  clock_in.set_employee_id("tech-a");
+  *clock_in.mutable_meta() = meta;
+  grpc::Status status =
+      env_.jobs().ClockIn(env_.As("d", Role::kDispatcher).get(), clock_in, &reply);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("meta.occurred_at"));
+  v1::ClockOutRequest clock_out;
+  clock_out.set_job_id(job_id);
+  clock_out.set_employee_id("tech-a");
+  meta.mutable_occurred_at()->set_seconds(std::numeric_limits<int64_t>::min());
+  *clock_out.mutable_meta() = meta;
+  status = env_.jobs().ClockOut(env_.As("d", Role::kDispatcher).get(), clock_out, &reply);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("meta.occurred_at"));
+  v1::AddNoteRequest note;
+  note.set_job_id(job_id);
+  note.set_text("Gate code 4421");
+  note.set_visibility(v1::NOTE_VISIBILITY_INTERNAL);
+  *note.mutable_meta() = meta;
+  status = env_.jobs().AddNote(env_.As("d", Role::kDispatcher).get(), note, &reply);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("meta.occurred_at"));
+  v1::GetJobRequest get;
+  get.set_job_id(job_id);
+  v1::JobView view;
+  ASSERT_TRUE(IsOk(env_.jobs().GetJob(env_.As("d", Role::kDispatcher).get(), get, &view)));
+  EXPECT_EQ(view.job().version(), 1);
 }
 
 TEST_P(JobServiceTest, ClockInStartsWorkAndTracksEachTechnicianSeparately) {

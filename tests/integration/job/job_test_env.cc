@@ -122,8 +122,8 @@ void JobServiceEnv::Stop() {
   server_.reset();
 }
 
-std::unique_ptr<grpc::ClientContext> JobServiceEnv::As(const std::string& user, auth::Role role,
-                                                       const std::string& tenant) const {
+std::string JobServiceEnv::Token(const std::string& user, auth::Role role,
+                                 const std::string& tenant) const {
   auth::TokenClaims claims;
   claims.subject = user;
   claims.tenant = tenant;
@@ -132,8 +132,13 @@ std::unique_ptr<grpc::ClientContext> JobServiceEnv::As(const std::string& user, 
   claims.expires_at = absl::Now() + absl::Hours(1);
   auto token = auth::MintToken(claims, auth::JwtAlgorithm::kHs256, kKey);
   EXPECT_TRUE(token.ok()) << token.status();
+  return token.ok() ? *token : "";
+}
+
+std::unique_ptr<grpc::ClientContext> JobServiceEnv::As(const std::string& user, auth::Role role,
+                                                       const std::string& tenant) const {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", *token));
+  context->AddMetadata("authorization", absl::StrCat("Bearer ", Token(user, role, tenant)));
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
   return context;
 }

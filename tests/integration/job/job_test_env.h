@@ -62,7 +62,9 @@ class JobServiceEnv {
   void Start();
   void Stop();
 
-  // A context carrying a token of `user` in `tenant` acting as `role`.
+  // A bearer token of `user` in `tenant` acting as `role`, and a context carrying one.
+  std::string Token(const std::string& user, auth::Role role,
+                    const std::string& tenant = "acme") const;
   std::unique_ptr<grpc::ClientContext> As(const std::string& user, auth::Role role,
                                           const std::string& tenant = "acme") const;
   v1::JobService::Stub& jobs() { return *job_stub_; }
@@ -80,6 +82,10 @@ class JobServiceEnv {
   eventlog::EventLog& notification_log();
   // The embedded log's directory (empty on Kafka): for service processes the test starts.
   std::string log_dir() const { return broker_ == nullptr ? log_dir_ : ""; }
+  // The dev broker's bootstrap servers; empty on the embedded log.
+  std::string kafka_bootstrap() const {
+    return broker_ == nullptr ? "" : broker_->bootstrap_servers();
+  }
   std::string address() const;
   const std::string& data_dir() const { return data_dir_; }
   std::string projections_dir() const { return data_dir_ + "/projections"; }

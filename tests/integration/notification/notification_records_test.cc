@@ -11,7 +11,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
 #include "jobledger/common/proto_time.h"
+#include "jobledger/common/uuid.h"
+#include "jobledger/eventlog/envelope_codec.h"
+#include "jobledger/eventlog/partitioner.h"
+#include "jobledger/eventlog/topics.h"
+#include "jobledger/job/v1/events.pb.h"
 #include "jobledger/projection/table.h"
 #include "jobledger/testing/child_process.h"
 #include "jobledger/testing/wait.h"
@@ -401,6 +407,95 @@ TEST_F(RecordsTest, TheProjectionEqualsACleanRebuildAndARebuiltOneAnswersTheSame
   EXPECT_EQ(env_.EmailRepeats(), email_repeats);
 }
 
+// ---- facts on another topic than the cause's
+
+// A burst of another tenant's new customers on the job topic, appended straight to the log: a
+// backlog each projection of the job topic works through.
+void AppendCustomers(eventlog::EventLog& log, int count) {
+  const auto partitions = log.PartitionCount(eventlog::kJobTopic);
+  ASSERT_TRUE(partitions.ok()) << partitions.status();
+  std::map<int32_t, std::vector<eventlog::Record>> batches;
+  for (int i = 0; i < count; ++i) {
+    const std::string id = UuidV7Generator().NewId().ToString();
+    job::v1::CustomerCreated created;
+    created.mutable_customer()->set_customer_id(id);
+    created.mutable_customer()->set_name(absl::StrCat("Customer ", i));
+    events::v1::Event event;
+    events::v1::Envelope& envelope = *event.mutable_envelope();
+    envelope.set_event_id(UuidV7Generator().NewId().ToString());
+    envelope.set_type(created.GetTypeName());
+    envelope.set_source("/jobledger/job");
+    envelope.set_tenant("busy");
+    envelope.set_aggregate_type("customer");
+    envelope.set_aggregate_id(id);
+    envelope.set_sequence(1);
+    *envelope.mutable_occurred_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    envelope.mutable_actor()->set_user_id("dispatcher-1");
+    envelope.mutable_actor()->set_role("dispatcher");
+    event.set_payload(created.SerializeAsString());
+    eventlog::SealEvent(event);
+    batches[eventlog::PartitionForKey(id, *partitions)].push_back(eventlog::EncodeEvent(event));
+  }
+  for (auto& [partition, records] : batches) {
+    ASSERT_TRUE(log.Append(eventlog::kJobTopic, partition, std::move(records)).ok());
+  }
+}
+
+// The notification projection reads each topic at its own pace: here the job comes in behind
+// thousands of other events on the job topic while its visit, on the scheduling topic, is read at
+// once. The reaction to the visit waits for the job instead of finding no one to tell.
+TEST_F(NotificationRecordsTest, AVisitIsAnnouncedWhenItsJobIsStillBehindABacklogOfTheJobTopic) {
+  const job::v1::Customer maria = Maria();
+  env_.RegisterTechnician("sam", "Sam Patel", kSamPhone);
+  env_.Stop();
+  AppendCustomers(env_.jobs_env().log(), 50'000);
+  const std::string job_id = env_.CreateJob(maria.customer_id(), "Water heater replacement");
+  env_.Schedule(job_id, Tomorrow10(env_.clock()), 2, {"sam"});
+  env_.Start();
+  const std::vector<v1::Message> messages = env_.WaitForJobMessages(job_id, 4, Sent);
+  ASSERT_THAT(messages, SizeIs(4));
+  EXPECT_THAT(TextsTo(env_.Texts(), kAnaPhone), SizeIs(1));
+  EXPECT_THAT(TextsTo(env_.Texts(), kSamPhone), SizeIs(1));
+  EXPECT_THAT(env_.Emails(), SizeIs(2));
+}
+
+// ---- the sender, woken
+
+class WokenSenderTest : public NotificationRecordsTest {
+ protected:
+  // The sender never polls within a test: only being woken makes it send.
+  WokenSenderTest()
+      : NotificationRecordsTest(EnvOptions{.backend = Backend::kEmbedded,
+                                           .smtp_args = {},
+                                           .sms_args = {},
+                                           .retry = EnvOptions().retry,
+                                           .poll_interval = absl::Hours(1)}) {}
+};
+
+TEST_F(WokenSenderTest, MessagesQueuedByARuleOrOnRequestOrResentAreSentWithoutWaitingForAPoll) {
+  const job::v1::Customer maria = Maria();
+  const std::string ana = maria.contacts(0).contact_id();
+  env_.RegisterTechnician("sam", "Sam Patel", kSamPhone);
+  const std::string job_id = env_.CreateJob(maria.customer_id(), "Water heater replacement");
+  env_.Schedule(job_id, Tomorrow10(env_.clock()), 2, {"sam"});
+  ASSERT_THAT(env_.WaitForJobMessages(job_id, 4, Sent), SizeIs(4));
+
+  const v1::Message text = Send(Text(job_id, ana, "The part is in."));
+  ASSERT_THAT(env_.WaitForJobMessages(job_id, 5, Sent), SizeIs(5));
+
+  v1::ResendMessageRequest resend;
+  resend.set_message_id(text.message_id());
+  resend.set_reason("the customer deleted it");
+  v1::MessageReply resent;
+  ASSERT_TRUE(IsOk(env_.notifications().ResendMessage(env_.Dispatcher().get(), resend, &resent)));
+  EXPECT_TRUE(jobledger::testing::WaitUntil(
+      [&] { return TextsTo(env_.Texts(), kAnaPhone).size() == 3; }, absl::Seconds(20)));
+  const std::vector<nlohmann::json> to_ana = TextsTo(env_.Texts(), kAnaPhone);
+  ASSERT_THAT(to_ana, SizeIs(3));
+  EXPECT_EQ(to_ana[1]["body"], "The part is in.");
+  EXPECT_EQ(to_ana[2]["body"], "The part is in.");
+}
+
 // ---- Kafka
 
 class KafkaTest : public NotificationRecordsTest {
@@ -412,7 +507,7 @@ class KafkaTest : public NotificationRecordsTest {
                                            .retry = EnvOptions().retry}) {}
 };
 
-TEST_F(KafkaTest, SchedulingAndOnTheWayTextsArriveOnceOverKafka) {
+TEST_F(KafkaTest, SchedulingAndOnTheWayTextsArriveOnceOverKafkaAndTheProjectionEqualsARebuild) {
   const job::v1::Customer maria = Maria();
   const std::string job_id = env_.CreateJob(maria.customer_id(), "Water heater replacement");
   env_.RegisterTechnician("sam", "Sam Patel", kSamPhone);
@@ -440,6 +535,17 @@ TEST_F(KafkaTest, SchedulingAndOnTheWayTextsArriveOnceOverKafka) {
   EXPECT_THAT(env_.Emails(), SizeIs(2));
   EXPECT_EQ(env_.TextRepeats(), 0);
   EXPECT_EQ(env_.EmailRepeats(), 0);
+
+  // The live projection equals a clean rebuild from the topics on Kafka.
+  env_.Stop();
+  auto child = jobledger::testing::ChildProcess::Spawn(
+      {JL_CLI_PATH, "projections", "verify", "notification", "--data-dir", env_.data_dir(),
+       "--kafka", env_.jobs_env().kafka_bootstrap(), "--kafka-property", "client.rack=test"});
+  ASSERT_TRUE(child.ok()) << child.status();
+  std::string output;
+  while (auto line = (*child)->ReadLine(absl::Seconds(60))) output += *line + "\n";
+  EXPECT_EQ((*child)->Wait(), 0) << output;
+  EXPECT_THAT(output, HasSubstr("OK: the live state equals a clean rebuild"));
 }
 
 // ---- a customer's messages

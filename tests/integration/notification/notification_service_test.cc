@@ -168,7 +168,11 @@ TEST_F(NotificationTest, RescheduleTextsTheNewWindow) {
 
 TEST_F(NotificationTest, QuietHoursHoldAutomaticMessagesUntilMorning) {
   SetUpCustomerJobAndTechnician();
-  const absl::CivilDay today = absl::ToCivilDay(env_.clock().Now(), absl::UTCTimeZone());
+  // 22:30 on the night nearest the real time: the events carry real times, and the service does
+  // not act on one more than 12 h older than its clock (before 10:30, tonight's 22:30 would be).
+  const absl::CivilMinute now = absl::ToCivilMinute(env_.clock().Now(), absl::UTCTimeZone());
+  const absl::CivilDay today =
+      absl::CivilDay(now) - (now.hour() * 60 + now.minute() < 10 * 60 + 30 ? 1 : 0);
   env_.clock().Set(absl::FromCivil(
       absl::CivilMinute(today.year(), today.month(), today.day(), 22, 30), absl::UTCTimeZone()));
   v1::SetNotificationSettingsRequest settings;

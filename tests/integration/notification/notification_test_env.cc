@@ -91,7 +91,7 @@ void NotificationEnv::Start() {
   options.job_address = jobs_env().address();
   options.billing_address = absl::StrCat("127.0.0.1:", billing_env_.server().port());
   options.retry = options_.retry;
-  options.poll_interval = absl::Milliseconds(50);
+  options.poll_interval = options_.poll_interval;
   options.clock = &clock_;
   options.topic_wait = absl::Seconds(10);
   auto server = NotificationServer::Start(std::move(options));

@@ -33,6 +33,8 @@ struct EnvOptions {
                        .multiplier = 2.0,
                        .max_delay = absl::Hours(1),
                        .max_attempts = 4};
+  // How often the outbox sender looks for due messages unless woken.
+  absl::Duration poll_interval = absl::Milliseconds(50);
 };
 
 // A customer contact for CustomerWithContacts.
@@ -80,6 +82,11 @@ class NotificationEnv {
   std::string scheduling_address() const {
     return "127.0.0.1:" + std::to_string(scheduling_->port());
   }
+  std::string notification_address() const {
+    return "127.0.0.1:" + std::to_string(server_->port());
+  }
+  // The SMS sink's record of every text it accepted (one JSON line each).
+  std::string sms_record_file() const { return sms_dir_ + "/messages.jsonl"; }
   FakeClock& clock() { return clock_; }
   const std::string& data_dir() const { return data_dir_; }
 

@@ -95,6 +95,48 @@ TEST_F(TableTest, IndexesFollowUpdatesAndDeletes) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST_F(TableTest, CoveringIndexEntriesHoldTheRowAndFollowEveryChange) {
+  Table<Row> covering(
+      "people_copies", [](const Row& row) { return KeyBuilder().String(row.user_id()).key(); },
+      {{"by_status",
+        [](const Row& row) {
+          return std::vector<std::string>{KeyBuilder().String(row.role()).key()};
+        }}},
+      Table<Row>::IndexEntries::kRowCopy);
+  auto put = [&](const Row& row) {
+    auto transaction = store_->Begin();
+    ASSERT_TRUE(covering.Put(*transaction, row).ok());
+    ASSERT_TRUE(store_->Commit(*transaction).ok());
+  };
+  auto open_names = [&] {
+    auto page = covering.ScanIndex(*store_, "by_status", KeyBuilder().String("open").key(), {});
+    EXPECT_TRUE(page.ok()) << page.status();
+    std::vector<std::string> names;
+    for (const Row& row : page->rows) names.push_back(row.user_id() + ":" + row.name());
+    return names;
+  };
+  put(MakeRow("a", "open", "Ann"));
+  put(MakeRow("b", "open", "Bo"));
+  // A change that keeps the entry's key still rewrites the copy it holds.
+  put(MakeRow("a", "open", "Anne"));
+  EXPECT_EQ(open_names(), (std::vector<std::string>{"a:Anne", "b:Bo"}));
+  put(MakeRow("b", "done", "Bo"));
+  EXPECT_EQ(open_names(), (std::vector<std::string>{"a:Anne"}));
+
+  // The copy is read from the entry alone: the row's own record is not consulted.
+  auto transaction = store_->Begin();
+  transaction->Delete(KeyBuilder().String("t").String("people_copies").String("a").key());
+  ASSERT_TRUE(store_->Commit(*transaction).ok());
+  EXPECT_EQ(open_names(), (std::vector<std::string>{"a:Anne"}));
+
+  put(MakeRow("c", "open", "Cy"));
+  EXPECT_EQ(open_names(), (std::vector<std::string>{"a:Anne", "c:Cy"}));
+  transaction = store_->Begin();
+  ASSERT_TRUE(covering.Delete(*transaction, KeyBuilder().String("c").key()).ok());
+  ASSERT_TRUE(store_->Commit(*transaction).ok());
+  EXPECT_EQ(open_names(), (std::vector<std::string>{"a:Anne"}));
+}
+
 TEST_F(TableTest, PagesCoverEveryRowOnceAndCursorsSurviveConcurrentWrites) {
   std::vector<Row> rows;
   for (int i = 0; i < 95; ++i) rows.push_back(MakeRow(absl::StrCat("id", 1000 + i), "open"));

@@ -28,9 +28,11 @@ void ReportingEnv::Start() {
   server_ = *std::move(server);
   ASSERT_TRUE(jobledger::testing::WaitUntil([&] { return server_->grpc_server().ready(); },
                                             absl::Seconds(30)));
-  stub_ = v1::ReportingService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+  stub_ = v1::ReportingService::NewStub(
+      grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
 }
+
+std::string ReportingEnv::address() const { return absl::StrCat("127.0.0.1:", server_->port()); }
 
 void ReportingEnv::Stop() {
   if (server_ == nullptr) return;

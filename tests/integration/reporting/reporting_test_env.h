@@ -33,6 +33,7 @@ class ReportingEnv {
 
   NotificationEnv& system() { return system_; }
   v1::ReportingService::Stub& reports() { return *stub_; }
+  std::string address() const;
   const std::string& data_dir() const { return data_dir_; }
   // Waits until the reporting projection has read every topic to its end (what the other services
   // wrote so far).

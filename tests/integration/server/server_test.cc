@@ -3,6 +3,7 @@
 
 #include <grpcpp/client_context.h>
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "echo_service.h"
 #include "gmock/gmock.h"
@@ -196,6 +198,37 @@ TEST_F(ServerTest, RefusesCallsWithoutAValidTokenBeforeTheHandlerRuns) {
   EXPECT_EQ(echo_.handler_runs(), 0);
   EXPECT_TRUE(Echo(*stub, Bearer(DevToken({Role::kAnalyst}))).ok());
   EXPECT_EQ(echo_.handler_runs(), 1);
+}
+
+TEST_F(ServerTest, ARequestThatDoesNotParseIsInvalidArgumentNotInternal) {
+  auto server = StartServer();
+  ASSERT_TRUE(server.ok()) << server.status();
+  grpc::GenericStub stub(Connect((*server)->port()));
+  // EchoRequest.text (field 1) holding bytes that are not UTF-8, which protobuf refuses to parse
+  // into a string field; and a field whose length runs past the end.
+  const std::string invalid_utf8("\x0a\x02\xff\xfe", 4);
+  const std::string truncated("\x0a\x09hi", 4);
+  for (const std::string& wire : {invalid_utf8, truncated}) {
+    grpc::Slice slice(wire);
+    const grpc::ByteBuffer request(&slice, 1);
+    grpc::ByteBuffer response;
+    auto context = Context(Bearer(DevToken({Role::kAnalyst})));
+    absl::Notification done;
+    grpc::Status status;
+    stub.UnaryCall(context.get(), kEcho, grpc::StubOptions(), &request, &response,
+                   [&](grpc::Status s) {
+                     status = std::move(s);
+                     done.Notify();
+                   });
+    done.WaitForNotification();
+    EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_THAT(status.error_message(), HasSubstr("not a valid request message"));
+    EXPECT_THAT(status.error_message(), HasSubstr(kEcho));
+  }
+  EXPECT_EQ(echo_.handler_runs(), 0);
+  // A valid call on the same server is unaffected.
+  auto echo = Stub(**server);
+  EXPECT_TRUE(Echo(*echo, Bearer(DevToken({Role::kAnalyst}))).ok());
 }
 
 TEST_F(ServerTest, RefusesRolesTheMethodDoesNotAllow) {

@@ -218,6 +218,34 @@ TEST(JwtVerifier, Rs256RefusesAnotherKeysSignature) {
                 "signature does not verify");
 }
 
+// Rotating the identity provider's key: the file holds the current and the next public key, and
+// tokens of either verify; a retired key's do not, and an accepted key's tokens still expire.
+TEST(JwtVerifier, Rs256AcceptsEveryKeyOfAFileOfSeveral) {
+  const RsaKeyPair next = GenerateRsaKeyPair();
+  const RsaKeyPair retired = GenerateRsaKeyPair();
+  const std::unique_ptr<JwtVerifier> verifier = Rs256Verifier(Keys().public_pem + next.public_pem);
+  for (const RsaKeyPair* signer : {&Keys(), &next}) {
+    const absl::StatusOr<Identity> identity =
+        verifier->Verify(*MintToken(Claims(), JwtAlgorithm::kRs256, signer->private_pem));
+    ASSERT_TRUE(identity.ok()) << identity.status();
+    EXPECT_EQ(identity->subject, "u-7");
+  }
+  ExpectRefused(*verifier, *MintToken(Claims(), JwtAlgorithm::kRs256, retired.private_pem),
+                "signature does not verify");
+  ExpectRefused(
+      *verifier,
+      *MintToken(Claims(absl::Now() - absl::Minutes(5)), JwtAlgorithm::kRs256, next.private_pem),
+      "expired");
+
+  JwtVerifierOptions options;
+  options.algorithm = JwtAlgorithm::kRs256;
+  options.key = Keys().public_pem + GenerateRsaKeyPair(1024).public_pem;
+  const absl::Status weak = JwtVerifier::Create(options).status();
+  EXPECT_EQ(weak.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(weak.message(), HasSubstr("key 2: "));
+  EXPECT_THAT(weak.message(), HasSubstr("at least 2048"));
+}
+
 TEST(JwtVerifier, RefusesAlgorithmConfusion) {
   // The classic attack: an HS256 token keyed with the (public) RSA key.
   const std::string confused = *MintToken(Claims(), JwtAlgorithm::kHs256, Keys().public_pem);

@@ -492,6 +492,26 @@ TEST(BuildCreditNote, RefusesBadLinesNamingTheField) {
               StatusIs(absl::StatusCode::kInvalidArgument, "lines[0].unit_price"));
   EXPECT_THAT(Credit(original, {Credited(1000, 100, "", "EUR")}).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, "lines[0].unit_price.currency"));
+  // The text it prints: as the price book's items.
+  v1::InvoiceLine line = Credited(1000, 100, "");
+  line.set_name(" ");
+  EXPECT_THAT(Credit(original, {line}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "lines[0].name"));
+  line.set_name(std::string(201, 'n'));
+  EXPECT_THAT(Credit(original, {line}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "lines[0].name"));
+  line.set_name("returned part");
+  line.set_description("bad\x01byte");
+  EXPECT_THAT(Credit(original, {Credited(1000, 100, ""), line}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "lines[1].description"));
+  line.set_description("");
+  line.set_tax_category(std::string(1000, 'c'));
+  EXPECT_THAT(Credit(original, {line}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "lines[0].tax_category"));
+  line.set_tax_category("");
+  line.set_source_line_item_id("not-a-uuid");
+  EXPECT_THAT(Credit(original, {line}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "lines[0].source_line_item_id"));
 }
 
 TEST(BuildCreditNote, NeverCreditsMoreThanTheTotalAcrossNotes) {

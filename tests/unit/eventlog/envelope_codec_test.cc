@@ -120,6 +120,11 @@ TEST(EnvelopeCodec, RefusesMalformedRecordsWithAClearError) {
       {WithHeader(good, "ce_sequence", "-4"), absl::StatusCode::kDataLoss, "ce_sequence"},
       {WithHeader(good, "ce_sequence", "abc"), absl::StatusCode::kDataLoss, "ce_sequence"},
       {WithHeader(good, "ce_time", "yesterday"), absl::StatusCode::kDataLoss, "ce_time"},
+      // Found by event_record_fuzz: absl::ParseTime takes these, a Timestamp cannot hold them.
+      {WithHeader(good, "ce_time", "infinite-future"), absl::StatusCode::kDataLoss, "ce_time"},
+      {WithHeader(good, "ce_time", "infinite-past"), absl::StatusCode::kDataLoss, "ce_time"},
+      {WithHeader(good, "ce_time", "10000-01-01T00:00:00+00:00"), absl::StatusCode::kDataLoss,
+       "years 1 to 9999"},
       {WithHeader(good, "ce_hash", "zz"), absl::StatusCode::kDataLoss, "ce_hash"},
       {wrong_key, absl::StatusCode::kDataLoss, "key"},
       {duplicated, absl::StatusCode::kDataLoss, "twice"},

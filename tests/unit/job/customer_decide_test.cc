@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "domain/evolve.h"
+#include "domain/validate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "job_test_util.h"
@@ -267,6 +268,36 @@ TEST_F(RequestTest, ConvertAfterDeclineIsRefused) {
 TEST_F(RequestTest, DeclineNeedsAReason) {
   EXPECT_THAT(DecideDeclineRequest(request_, Head(), "").status(),
               StatusIs(absl::StatusCode::kInvalidArgument, "reason"));
+}
+
+// What a conversion creates for a new caller is a customer CreateCustomer accepts, whatever
+// address SubmitRequest accepted: one whose first line was only blanks made a property that was
+// refused (properties[0].address.line1: required), so the request could never be converted (the
+// fuzz corpus's regression_submit_blank_line1).
+TEST(ConversionCustomer, IsOneCreateCustomerAccepts) {
+  v1::SubmitRequestRequest submit;
+  submit.set_source(v1::REQUEST_SOURCE_WEB_FORM);
+  submit.mutable_requester()->set_contact_id("0190a1b2-c3d4-7e5f-8a9b-000000000108");
+  submit.mutable_requester()->set_name("Grace");
+  submit.mutable_requester()->set_email("grace@example.com");
+  submit.set_summary("No hot water");
+  for (const char* line1 : {"2 Side St", "", "  \t"}) {
+    submit.mutable_address()->set_line1(line1);
+    submit.mutable_address()->set_city("Austin");
+    ASSERT_TRUE(ValidateSubmitRequest(submit).ok()) << line1;
+    v1::CustomerRequest request;
+    *request.mutable_requester() = submit.requester();
+    *request.mutable_address() = submit.address();
+
+    const v1::CreateCustomerRequest customer = ConversionCustomer(request, "convert-1/customer");
+    EXPECT_TRUE(ValidateCustomer(customer).ok()) << "line1 \"" << line1 << "\"";
+    EXPECT_EQ(customer.meta().idempotency_key(), "convert-1/customer");
+    EXPECT_EQ(customer.name(), "Grace");
+    ASSERT_EQ(customer.contacts_size(), 1);
+    EXPECT_EQ(customer.contacts(0).contact_id(), "");  // the customer's contacts get new ids
+    EXPECT_EQ(customer.contacts(0).email(), "grace@example.com");
+    EXPECT_EQ(customer.properties_size(), std::string(line1) == "2 Side St" ? 1 : 0) << line1;
+  }
 }
 
 TEST(RequestDecide, MissingRequestIsNotFound) {

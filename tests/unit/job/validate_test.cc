@@ -190,6 +190,27 @@ TEST(ValidateSubmitRequest, NewCallerNeedsAWayToBeReached) {
   EXPECT_TRUE(ValidateSubmitRequest(existing).ok());
 }
 
+// The customer and the job a conversion makes take its key with "/customer" and "/job" appended:
+// a key of up to 128 bytes was accepted, and then the conversion refused naming the
+// meta.idempotency_key the caller had kept within its limit (the fuzz corpus's
+// regression_convert_long_key).
+TEST(ValidateConvertRequest, TheKeyLeavesRoomForWhatItMakes) {
+  v1::ConvertRequestRequest request;
+  request.set_request_id(kUuid);
+  EXPECT_THAT(ValidateConvertRequest(request), InvalidField("meta.idempotency_key"));
+  const std::string longest(kMaxIdempotencyKeyLength - 9, 'k');
+  request.mutable_meta()->set_idempotency_key(longest);
+  EXPECT_TRUE(ValidateConvertRequest(request).ok());
+  common::v1::CommandMeta customer;
+  customer.set_idempotency_key(longest + "/customer");
+  EXPECT_TRUE(ValidateMeta(customer).ok());
+  request.mutable_meta()->set_idempotency_key(longest + "k");
+  EXPECT_THAT(ValidateConvertRequest(request), InvalidField("meta.idempotency_key"));
+  request.mutable_meta()->set_idempotency_key("convert-1");
+  request.set_request_id("r1");
+  EXPECT_THAT(ValidateConvertRequest(request), InvalidField("request_id"));
+}
+
 // --- jobs -------------------------------------------------------------------------------------
 
 v1::CreateJobRequest GoodJob() {
@@ -210,6 +231,17 @@ TEST(ValidateCreateJob, GoodRequestPasses) {
   v1::CreateJobRequest untitled = GoodJob();
   untitled.clear_title();  // taken from the first line item
   EXPECT_TRUE(ValidateCreateJob(untitled).ok());
+}
+
+TEST(ValidateBulkChangeStatus, AMalformedJobIdIsNamedNotTheItemKeyItEndsUpIn) {
+  v1::BulkChangeStatusRequest request;
+  request.set_idempotency_key("end-of-day");
+  request.add_job_ids("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b");
+  request.add_job_ids(std::string(200, 'x'));
+  request.set_status(v1::JOB_STATUS_COMPLETED);
+  EXPECT_THAT(ValidateBulkChangeStatus(request), InvalidField("job_ids[1]"));
+  request.set_job_ids(1, "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c");
+  EXPECT_TRUE(ValidateBulkChangeStatus(request).ok());
 }
 
 TEST(ValidateCreateJob, BadRequestsNameTheField) {

@@ -898,6 +898,32 @@ TEST(ValidateBulkReschedule, EachFieldIsNamed) {
   EXPECT_THAT(ValidateBulkReschedule(request), IsInvalid("day: not a valid date"));
 }
 
+// Each appointment's command takes the bulk command's key with "/<appointment id>" appended: a
+// bulk key of up to 128 bytes was accepted and then every appointment refused, naming a
+// meta.idempotency_key the caller had kept within its limit (the fuzz corpus's
+// regression_bulk_*_long_key).
+TEST(ValidateBulkCommands, TheKeyLeavesRoomForTheAppointmentsId) {
+  const std::string longest(kMaxBulkIdempotencyKeyLength, 'k');
+  common::v1::CommandMeta item;
+  item.set_idempotency_key(absl::StrCat(longest, "/", kAppointment));
+  EXPECT_THAT(ValidateMeta(item), IsOk());
+
+  v1::BulkReassignRequest reassign = BulkReassignRequest();
+  reassign.mutable_meta()->set_idempotency_key(longest);
+  EXPECT_THAT(ValidateBulkReassign(reassign), IsOk());
+  reassign.mutable_meta()->set_idempotency_key(longest + "k");
+  EXPECT_THAT(ValidateBulkReassign(reassign), IsInvalid("meta.idempotency_key: at most 88 bytes"));
+
+  v1::BulkRescheduleRequest reschedule;
+  *reschedule.mutable_day() = Date(2026, 3, 9);
+  reschedule.set_days_forward(1);
+  reschedule.mutable_meta()->set_idempotency_key(longest);
+  EXPECT_THAT(ValidateBulkReschedule(reschedule), IsOk());
+  reschedule.mutable_meta()->set_idempotency_key(std::string(kMaxIdempotencyKeyLength, 'k'));
+  EXPECT_THAT(ValidateBulkReschedule(reschedule),
+              IsInvalid("meta.idempotency_key: at most 88 bytes"));
+}
+
 // ================================================================ agreements
 
 v1::CreateAgreementRequest AgreementRequest() {

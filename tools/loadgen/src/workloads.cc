@@ -15,6 +15,7 @@
 #include "jobledger/loadgen/seed.h"
 #include "jobledger/server/server.h"
 #include "jobledger/testing/v1/echo.grpc.pb.h"
+#include "propagation_probe.h"
 
 namespace jobledger::loadgen {
 namespace {
@@ -113,6 +114,9 @@ class JobWorkload final : public internal::Workload {
     return absl::OkStatus();
   }
 
+  // Measures propagation to reporting from the commands acknowledged from now on.
+  void set_probe(internal::PropagationProbe* probe) { probe_ = probe; }
+
   void Issue(std::mt19937_64& random, Done done) override {
     const double u = std::uniform_real_distribution<double>(0, 1)(random);
     switch (options_.mix.Pick(u)) {
@@ -142,6 +146,10 @@ class JobWorkload final : public internal::Workload {
     return stubs_[next_stub_.fetch_add(1) % stubs_.size()]->async();
   }
 
+  void Acknowledged(const common::v1::CommandResult& result) {
+    if (probe_ != nullptr) probe_->Sample(result.position(), absl::Now());
+  }
+
   void Create(std::mt19937_64& random, Done done) {
     auto call = std::make_shared<Call<jv1::CreateJobRequest, jv1::JobReply>>();
     internal::PrepareContext(call->context, options_);
@@ -160,6 +168,7 @@ class JobWorkload final : public internal::Workload {
     Stub()->CreateJob(&call->context, &call->request, &call->response,
                       [this, call, done = std::move(done)](grpc::Status status) {
                         if (status.ok()) {
+                          Acknowledged(call->response.result());
                           jobs_.Known(call->response.job().job_id());
                           jobs_.Put({call->response.job().job_id(), call->response.job().status()});
                         }
@@ -183,10 +192,12 @@ class JobWorkload final : public internal::Workload {
         if (call->request.status() == jv1::JOB_STATUS_ON_HOLD) {
           call->request.set_reason("waiting for parts");
         }
-        Stub()->ChangeJobStatus(&call->context, &call->request, &call->response,
-                                [call, finish = std::move(finish)](grpc::Status status) mutable {
-                                  finish("ChangeJobStatus", status, call->request.status());
-                                });
+        Stub()->ChangeJobStatus(
+            &call->context, &call->request, &call->response,
+            [this, call, finish = std::move(finish)](grpc::Status status) mutable {
+              if (status.ok()) Acknowledged(call->response.result());
+              finish("ChangeJobStatus", status, call->request.status());
+            });
         return;
       }
       case Operation::kNote: {
@@ -299,6 +310,7 @@ class JobWorkload final : public internal::Workload {
   std::atomic<size_t> next_stub_{0};
   std::vector<std::string> customer_ids_;
   JobPool jobs_;
+  internal::PropagationProbe* probe_ = nullptr;
 };
 
 class EchoWorkload final : public internal::Workload {
@@ -379,7 +391,15 @@ absl::StatusOr<LoadReport> RunJobLoad(const LoadOptions& options) {
   }
   JobWorkload workload(options);
   if (absl::Status s = workload.Setup(); !s.ok()) return s;
-  return internal::RunLoad(options, workload, "job service", options.mix.ToString());
+  if (options.propagation_target.empty()) {
+    return internal::RunLoad(options, workload, "job service", options.mix.ToString());
+  }
+  internal::PropagationProbe probe(options, absl::Now() + options.warmup);
+  workload.set_probe(&probe);
+  LoadReport report = internal::RunLoad(options, workload, "job service", options.mix.ToString());
+  // Beside the calls, before "all": not one of the run's calls.
+  report.rpcs.insert(report.rpcs.end() - 1, probe.Take());
+  return report;
 }
 
 absl::StatusOr<LoadReport> RunServiceLoad(const LoadOptions& options) {

@@ -1,6 +1,8 @@
 // The embedded log's per-topic store: group-committed synced appends and follower catch-up.
 #include "internal/topic_store.h"
 
+#include <cstdarg>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -23,8 +25,31 @@ namespace {
 absl::string_view View(const rocksdb::Slice& slice) { return {slice.data(), slice.size()}; }
 rocksdb::Slice Slice(absl::string_view view) { return {view.data(), view.size()}; }
 
-rocksdb::Options BaseOptions() {
+// How often a writer whose store could not be reopened tries again while nothing is appended.
+constexpr absl::Duration kReopenRetry = absl::Seconds(1);
+
+// RocksDB's info LOG would be a file in the topic's directory, and on a full disk a write to it
+// after a failed one aborts the process (Debian's RocksDB is built with assertions). Its warnings
+// and errors go to stderr instead, beside librdkafka's.
+class StderrLogger final : public rocksdb::Logger {
+ public:
+  explicit StderrLogger(std::string topic)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::WARN_LEVEL), topic_(std::move(topic)) {}
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    char line[1024];
+    std::vsnprintf(line, sizeof(line), format, ap);
+    std::fprintf(stderr, "rocksdb, topic %s: %s\n", topic_.c_str(), line);
+  }
+
+ private:
+  const std::string topic_;
+};
+
+rocksdb::Options BaseOptions(const std::string& topic) {
   rocksdb::Options options;
+  options.info_log = std::make_shared<StderrLogger>(topic);
   // Replay the write-ahead log up to the last complete write and drop a torn tail.
   options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   options.keep_log_file_num = 3;
@@ -32,8 +57,14 @@ rocksdb::Options BaseOptions() {
   return options;
 }
 
-rocksdb::Options FollowerOptions() {
-  rocksdb::Options options = BaseOptions();
+rocksdb::Options OwnerOptions(const std::string& topic) {
+  rocksdb::Options options = BaseOptions(topic);
+  options.create_if_missing = true;
+  return options;
+}
+
+rocksdb::Options FollowerOptions(const std::string& topic) {
+  rocksdb::Options options = BaseOptions(topic);
   options.max_file_opening_threads = 1;  // TryCatchUpWithPrimary spawns max-1 threads per call
   return options;
 }
@@ -46,6 +77,33 @@ absl::Status OpenError(const rocksdb::Status& status, absl::string_view topic,
                      " is already written by another process: ", status.ToString()));
   }
   return FromRocksDb(status, absl::StrCat("open topic ", topic, " at ", path));
+}
+
+// The next offset after the last stored record of `partition`, as `db` sees it.
+absl::StatusOr<int64_t> StoredEndOf(rocksdb::DB& db, absl::string_view topic, int32_t partition) {
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
+  it->SeekForPrev(PartitionEnd(partition));
+  if (it->Valid()) {
+    const int64_t offset = OffsetOfKey(View(it->key()), partition);
+    if (offset >= 0) return offset + 1;
+  }
+  JL_RETURN_IF_ERROR(FromRocksDb(it->status(), absl::StrCat("scan topic ", topic)));
+  return 0;
+}
+
+// StoredEndOf for each of the topic's partitions: the high watermarks of an opened store.
+absl::StatusOr<std::vector<int64_t>> StoredEndsOf(rocksdb::DB& db, absl::string_view topic,
+                                                  int32_t partitions) {
+  std::vector<int64_t> ends(partitions);
+  for (int32_t partition = 0; partition < partitions; ++partition) {
+    JL_ASSIGN_OR_RETURN(ends[partition], StoredEndOf(db, topic, partition));
+  }
+  return ends;
+}
+
+absl::Status NotOpen(absl::string_view topic) {
+  return absl::UnavailableError(
+      absl::StrCat("topic ", topic, " is closed after a failed write until it can be reopened"));
 }
 
 absl::StatusOr<int32_t> ReadPartitionCount(rocksdb::DB& db, absl::string_view topic) {
@@ -70,10 +128,8 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenOwned(
     return absl::InvalidArgumentError(
         absl::StrCat("topic ", spec.name, " needs a positive partition count"));
   }
-  rocksdb::Options options = BaseOptions();
-  options.create_if_missing = true;
   rocksdb::DB* raw = nullptr;
-  const rocksdb::Status opened = rocksdb::DB::Open(options, path, &raw);
+  const rocksdb::Status opened = rocksdb::DB::Open(OwnerOptions(spec.name), path, &raw);
   if (!opened.ok()) return OpenError(opened, spec.name, path);
   std::unique_ptr<rocksdb::DB> db(raw);
 
@@ -87,14 +143,13 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenOwned(
     return absl::FailedPreconditionError(absl::StrCat(
         "topic ", spec.name, " has ", stored_partitions, " partitions, not ", spec.partitions));
   }
-  std::shared_ptr<TopicStore> store(new TopicStore(spec.name, spec.partitions, std::move(db),
+  JL_ASSIGN_OR_RETURN(std::vector<int64_t> ends, StoredEndsOf(*db, spec.name, spec.partitions));
+  std::shared_ptr<TopicStore> store(new TopicStore(spec.name, path, spec.partitions, std::move(db),
                                                    /*owned=*/true, absl::ZeroDuration(),
                                                    max_record_bytes, /*follower_dir=*/"",
                                                    std::move(activity)));
   absl::MutexLock lock(&store->mu_);
-  for (int32_t partition = 0; partition < spec.partitions; ++partition) {
-    JL_ASSIGN_OR_RETURN(store->high_watermarks_[partition], store->StoredEnd(partition));
-  }
+  store->high_watermarks_ = std::move(ends);
   return store;
 }
 
@@ -112,7 +167,7 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenFollower(
   }
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status opened =
-      rocksdb::DB::OpenAsSecondary(FollowerOptions(), path, follower_dir, &raw);
+      rocksdb::DB::OpenAsSecondary(FollowerOptions(name), path, follower_dir, &raw);
   if (!opened.ok()) {
     std::filesystem::remove_all(follower_dir, error);
     return OpenError(opened, name, path);
@@ -127,16 +182,18 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenFollower(
     std::filesystem::remove_all(follower_dir, error);
     return partitions.status();
   }
-  return std::shared_ptr<TopicStore>(new TopicStore(name, *partitions, std::move(db),
+  return std::shared_ptr<TopicStore>(new TopicStore(name, path, *partitions, std::move(db),
                                                     /*owned=*/false, follow_interval,
                                                     /*max_record_bytes=*/0, follower_dir,
                                                     /*activity=*/nullptr));
 }
 
-TopicStore::TopicStore(std::string name, int32_t partitions, std::unique_ptr<rocksdb::DB> db,
-                       bool owned, absl::Duration follow_interval, size_t max_record_bytes,
-                       std::string follower_dir, std::shared_ptr<Activity> activity)
+TopicStore::TopicStore(std::string name, std::string path, int32_t partitions,
+                       std::unique_ptr<rocksdb::DB> db, bool owned, absl::Duration follow_interval,
+                       size_t max_record_bytes, std::string follower_dir,
+                       std::shared_ptr<Activity> activity)
     : name_(std::move(name)),
+      path_(std::move(path)),
       partitions_(partitions),
       db_(std::move(db)),
       owned_(owned),
@@ -156,7 +213,8 @@ TopicStore::~TopicStore() {
     }
     writer_.join();  // commits what is still queued first
   }
-  if (owned_) {
+  absl::MutexLock db_lock(&db_mu_);
+  if (owned_ && db_ != nullptr) {
     // Every acknowledged append is already in the synced WAL; closing only tidies up.
     db_->Close().PermitUncheckedError();
   }
@@ -220,13 +278,20 @@ void TopicStore::WriterLoop() {
   };
   while (true) {
     std::vector<PendingAppend> group;
+    bool reopen = false;
     {
       absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(&work_or_stop));
-      if (queue_.empty()) return;  // stopping, and every queued append is committed
+      if (reopen_needed_) {
+        mu_.AwaitWithTimeout(absl::Condition(&work_or_stop), kReopenRetry);
+      } else {
+        mu_.Await(absl::Condition(&work_or_stop));
+      }
+      if (queue_.empty() && stopping_) return;  // every queued append is committed
+      reopen = reopen_needed_;
       group.swap(queue_);
     }
-    CommitGroup(std::move(group));
+    if (reopen) (void)Reopen();  // a failure is logged; the appends then fail with it
+    if (!group.empty()) CommitGroup(std::move(group));
   }
 }
 
@@ -247,8 +312,16 @@ void TopicStore::CommitGroup(std::vector<PendingAppend> group) {
   }
   rocksdb::WriteOptions sync;
   sync.sync = true;
-  const absl::Status written =
-      FromRocksDb(db_->Write(sync, &batch), absl::StrCat("append to topic ", name_));
+  absl::Status written;
+  bool was_open = false;
+  {
+    absl::ReaderMutexLock db_lock(&db_mu_);
+    was_open = db_ != nullptr;
+    written = was_open
+                  ? FromRocksDb(db_->Write(sync, &batch), absl::StrCat("append to topic ", name_))
+                  : NotOpen(name_);
+  }
+  if (!written.ok() && was_open) (void)Reopen();
   if (written.ok()) {
     absl::MutexLock lock(&mu_);
     high_watermarks_ = std::move(next);
@@ -270,18 +343,47 @@ absl::Status TopicStore::CatchUp(bool force) {
   const absl::Time now = absl::Now();
   if (!force && now - last_catch_up_ < follow_interval_) return absl::OkStatus();
   last_catch_up_ = now;
+  absl::ReaderMutexLock db_lock(&db_mu_);  // a follower's database is never reopened
   return FromRocksDb(db_->TryCatchUpWithPrimary(), absl::StrCat("follow topic ", name_));
 }
 
 absl::StatusOr<int64_t> TopicStore::StoredEnd(int32_t partition) {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
-  it->SeekForPrev(PartitionEnd(partition));
-  if (it->Valid()) {
-    const int64_t offset = OffsetOfKey(View(it->key()), partition);
-    if (offset >= 0) return offset + 1;
+  absl::ReaderMutexLock db_lock(&db_mu_);
+  if (db_ == nullptr) return NotOpen(name_);
+  return StoredEndOf(*db_, name_, partition);
+}
+
+absl::Status TopicStore::Reopen() {
+  absl::Status reopened = [&]() -> absl::Status {
+    absl::MutexLock db_lock(&db_mu_);  // waits for the reads under way
+    if (db_ != nullptr) {
+      db_->Close().PermitUncheckedError();  // may fail as the write did: the WAL holds the rest
+      db_.reset();
+    }
+    rocksdb::DB* raw = nullptr;
+    JL_RETURN_IF_ERROR(FromRocksDb(rocksdb::DB::Open(OwnerOptions(name_), path_, &raw),
+                                   absl::StrCat("reopen topic ", name_)));
+    db_.reset(raw);
+    JL_ASSIGN_OR_RETURN(std::vector<int64_t> ends, StoredEndsOf(*db_, name_, partitions_));
+    // A failed write can be durable after all (its sync failed, not its write): its records are
+    // then part of the topic, like those of any append whose answer was lost.
+    absl::MutexLock lock(&mu_);
+    high_watermarks_ = std::move(ends);
+    committed_.SignalAll();
+    return absl::OkStatus();
+  }();
+  {
+    absl::MutexLock lock(&mu_);
+    reopen_needed_ = !reopened.ok();
   }
-  JL_RETURN_IF_ERROR(FromRocksDb(it->status(), absl::StrCat("scan topic ", name_)));
-  return 0;
+  if (reopened.ok()) {
+    if (activity_ != nullptr) activity_->Signal();
+    std::fprintf(stderr, "topic %s: reopened after a failed write\n", name_.c_str());
+  } else {
+    std::fprintf(stderr, "topic %s: %s; trying again\n", name_.c_str(),
+                 reopened.ToString().c_str());
+  }
+  return reopened;
 }
 
 absl::StatusOr<int64_t> TopicStore::HighWatermark(int32_t partition) {
@@ -325,6 +427,8 @@ absl::Status TopicStore::ReadInto(int32_t partition, int64_t from_offset, size_t
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper_slice;
   read_options.fill_cache = false;  // a scan would only evict the working set
+  absl::ReaderMutexLock db_lock(&db_mu_);
+  if (db_ == nullptr) return NotOpen(name_);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
   if (records.size() == used) records.reserve(used + std::min<size_t>(max_records, 4096));
   int64_t expected = from_offset;

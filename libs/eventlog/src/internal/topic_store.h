@@ -59,21 +59,28 @@ class TopicStore {
     EventLog::AppendCallback done;
   };
 
-  TopicStore(std::string name, int32_t partitions, std::unique_ptr<rocksdb::DB> db, bool owned,
-             absl::Duration follow_interval, size_t max_record_bytes, std::string follower_dir,
-             std::shared_ptr<Activity> activity);
+  TopicStore(std::string name, std::string path, int32_t partitions,
+             std::unique_ptr<rocksdb::DB> db, bool owned, absl::Duration follow_interval,
+             size_t max_record_bytes, std::string follower_dir, std::shared_ptr<Activity> activity);
   absl::Status CheckPartition(int32_t partition) const;
   // The owner's writer thread: commits whatever was queued meanwhile as one synced WriteBatch.
   void WriterLoop();
   void CommitGroup(std::vector<PendingAppend> group);
+  // Owner: after a failed write RocksDB refuses every later one, so the store is closed and
+  // opened again from what is durable, and the high watermarks are read back from it. Until that
+  // succeeds (a disk still full) appends and reads are refused and the writer tries again.
+  absl::Status Reopen() ABSL_LOCKS_EXCLUDED(db_mu_, mu_);
   // Followers: pulls the owner's latest writes, at most once per follow interval unless forced.
   absl::Status CatchUp(bool force);
   // The next offset after the last stored record of `partition`, as this instance sees it.
-  absl::StatusOr<int64_t> StoredEnd(int32_t partition);
+  absl::StatusOr<int64_t> StoredEnd(int32_t partition) ABSL_LOCKS_EXCLUDED(db_mu_);
 
   const std::string name_;
+  const std::string path_;
   const int32_t partitions_;
-  const std::unique_ptr<rocksdb::DB> db_;
+  // Readers hold it shared while they use the database; a reopen holds it alone.
+  absl::Mutex db_mu_;
+  std::unique_ptr<rocksdb::DB> db_ ABSL_GUARDED_BY(db_mu_);  // none while a reopen fails
   const bool owned_;
   const absl::Duration follow_interval_;
   const size_t max_record_bytes_;
@@ -84,6 +91,7 @@ class TopicStore {
   absl::CondVar committed_;  // signalled after every group commit, for waiting readers
   std::vector<PendingAppend> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool reopen_needed_ ABSL_GUARDED_BY(mu_) = false;  // a write failed and no reopen succeeded
   // Owner: per partition, the offset after the last durable record. Only the writer thread
   // changes it.
   std::vector<int64_t> high_watermarks_ ABSL_GUARDED_BY(mu_);

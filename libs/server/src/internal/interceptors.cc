@@ -37,6 +37,42 @@ absl::string_view Metadata(InterceptorBatchMethods* methods, absl::string_view k
   return absl::string_view(it->second.data(), it->second.size());
 }
 
+// A request that does not parse (malformed bytes, or a string field holding invalid UTF-8, which
+// protobuf refuses) never reaches a handler, and gRPC answers INTERNAL with no message: the
+// caller's mistake reported as the server's. For methods taking one request message, that answer
+// becomes INVALID_ARGUMENT saying so. Handlers' errors always carry a message (ToGrpcStatus), so
+// an INTERNAL without one is gRPC's. First in the chain, so that metrics and the access log see
+// the corrected code.
+class MalformedRequestInterceptor final : public Interceptor {
+ public:
+  explicit MalformedRequestInterceptor(ServerRpcInfo* info)
+      : method_(info->method()),
+        one_request_(info->type() == ServerRpcInfo::Type::UNARY ||
+                     info->type() == ServerRpcInfo::Type::SERVER_STREAMING) {}
+
+  void Intercept(InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      received_ = true;
+    }
+    if (one_request_ && received_ &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const grpc::Status status = methods->GetSendStatus();
+      if (status.error_code() == grpc::StatusCode::INTERNAL && status.error_message().empty()) {
+        methods->ModifySendStatus(grpc::Status(
+            grpc::StatusCode::INVALID_ARGUMENT,
+            absl::StrCat("request: not a valid request message for ", method_,
+                         " (malformed bytes, or a string field that is not valid UTF-8)")));
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const std::string method_;
+  const bool one_request_;
+  bool received_ = false;
+};
+
 // Creates the call's context; it lives as long as this interceptor, i.e. the whole RPC.
 class TraceInterceptor final : public Interceptor {
  public:
@@ -197,6 +233,13 @@ class AccessLogInterceptor final : public Interceptor {
   bool logged_ = false;
 };
 
+class MalformedRequestFactory final : public ServerInterceptorFactoryInterface {
+ public:
+  Interceptor* CreateServerInterceptor(ServerRpcInfo* info) override {
+    return new MalformedRequestInterceptor(info);
+  }
+};
+
 class TraceFactory final : public ServerInterceptorFactoryInterface {
  public:
   Interceptor* CreateServerInterceptor(ServerRpcInfo* info) override {
@@ -295,6 +338,7 @@ void RpcMetrics::Finished(absl::string_view method, int code, absl::Duration ela
 std::vector<std::unique_ptr<ServerInterceptorFactoryInterface>> MakeInterceptorFactories(
     const InterceptorDeps& deps) {
   std::vector<std::unique_ptr<ServerInterceptorFactoryInterface>> factories;
+  factories.push_back(std::make_unique<MalformedRequestFactory>());
   factories.push_back(std::make_unique<TraceFactory>());
   factories.push_back(std::make_unique<AuthFactory>(deps));
   factories.push_back(std::make_unique<MetricsFactory>(deps.metrics));

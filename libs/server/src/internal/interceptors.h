@@ -1,5 +1,5 @@
-// The interceptors every RPC passes through, in this order: trace context, authentication,
-// metrics, access log.
+// The interceptors every RPC passes through, in this order: a request that does not parse reported
+// as INVALID_ARGUMENT, trace context, authentication, metrics, access log.
 #pragma once
 
 #include <grpcpp/support/server_interceptor.h>

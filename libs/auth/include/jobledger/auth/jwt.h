@@ -27,7 +27,10 @@ inline constexpr size_t kMaxTokenBytes = 8192;
 struct JwtVerifierOptions {
   // The one algorithm accepted; a token naming any other (including "none") is refused.
   JwtAlgorithm algorithm = JwtAlgorithm::kRs256;
-  // HS256: the shared secret. RS256: the PEM public key ("-----BEGIN PUBLIC KEY-----").
+  // HS256: the shared secret. RS256: PEM public keys ("-----BEGIN PUBLIC KEY-----"), one or more
+  // blocks one after the other: a token signed by any of them verifies, so the identity
+  // provider's signing key is rotated by adding the new key before it signs, and removing the old
+  // one once its tokens have expired.
   std::string key;
   // Clock skew tolerated on `exp` and `nbf`.
   absl::Duration leeway = absl::Seconds(30);
@@ -47,9 +50,11 @@ class JwtVerifier {
   JwtAlgorithm algorithm() const { return options_.algorithm; }
 
  private:
-  explicit JwtVerifier(JwtVerifierOptions options) : options_(std::move(options)) {}
+  JwtVerifier(JwtVerifierOptions options, std::vector<std::string> keys)
+      : options_(std::move(options)), keys_(std::move(keys)) {}
 
   const JwtVerifierOptions options_;
+  const std::vector<std::string> keys_;  // RS256: one PEM block each; HS256: the secret
 };
 
 // Validates a token's claims (the decoded payload JSON) at time `now`. Pure: the verifier calls

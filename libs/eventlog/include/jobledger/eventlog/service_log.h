@@ -2,6 +2,7 @@
 // embedded log, where the service is the one writer of its own topic.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -12,8 +13,9 @@
 namespace jobledger::eventlog {
 
 struct ServiceLogOptions {
-  std::string kafka_bootstrap;          // non-empty: Kafka
-  std::string client_id;                // Kafka's client.id, e.g. "jobledger-job"
+  std::string kafka_bootstrap;                          // non-empty: Kafka
+  std::string client_id;                                // Kafka's client.id, e.g. "jobledger-job"
+  std::map<std::string, std::string> kafka_properties;  // librdkafka's: TLS, SASL, …
   std::string log_dir;                  // the embedded log's directory, shared by the services
   std::string owned_topic;              // the topic this service writes; empty: none
   int partitions = kDefaultPartitions;  // of owned_topic, when the embedded log creates it

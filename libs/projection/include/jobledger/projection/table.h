@@ -67,12 +67,19 @@ class Table {
     std::function<std::vector<std::string>(const Row&)> keys;
   };
 
+  // What an index entry holds: the row's primary key (a scan then reads each row by a point
+  // lookup), or a copy of the row (a covering index: a scan reads its range and nothing else;
+  // for small rows listed and exported far more often than they change, at the price of one
+  // copy per entry and every entry rewritten when the row changes).
+  enum class IndexEntries { kPrimaryKey, kRowCopy };
+
   // `primary_key` encodes a row's unique key with KeyBuilder (e.g. tenant, then job id).
   Table(std::string name, std::function<std::string(const Row&)> primary_key,
-        std::vector<Index> indexes = {})
+        std::vector<Index> indexes = {}, IndexEntries entries = IndexEntries::kPrimaryKey)
       : name_(std::move(name)),
         primary_key_(std::move(primary_key)),
         indexes_(std::move(indexes)),
+        entries_(entries),
         row_prefix_(KeyBuilder().String("t").String(name_).key()) {
     for (const Index& index : indexes_) {
       index_prefixes_.push_back(KeyBuilder().String("i").String(name_).String(index.name).key());
@@ -103,12 +110,17 @@ class Table {
     // Keys and the row's bytes are built in buffers reused from call to call: a rebuild puts
     // millions of rows, and the writer copies what it keeps.
     thread_local std::string key;
+    thread_local std::string bytes;
+    SerializeDeterministically(row, bytes);
+    const bool copies = entries_ == IndexEntries::kRowCopy;
+    const absl::string_view entry_value = copies ? absl::string_view(bytes) : primary_key;
     for (size_t i = 0; i < indexes_.size(); ++i) {
       const Index& index = indexes_[i];
       std::vector<std::string> old_keys;
       if (previous.has_value()) old_keys = index.keys(*previous);
       std::vector<std::string> new_keys = index.keys(row);
-      if (old_keys == new_keys) continue;  // the usual case: this index is not affected
+      // The usual case: this index is not affected (a covering index's copies are, though).
+      if (old_keys == new_keys && !copies) continue;
       for (const std::string& entry : old_keys) {
         if (std::find(new_keys.begin(), new_keys.end(), entry) == new_keys.end()) {
           writer.Delete(IndexKey(i, entry, primary_key, key));
@@ -118,12 +130,12 @@ class Table {
         if (std::find(old_keys.begin(), old_keys.end(), entry) == old_keys.end()) {
           // Not among the previous row's entries, so not in the index (which only this table
           // writes): an insert, which the batch may drop again if a later change removes it.
-          writer.Insert(IndexKey(i, entry, primary_key, key), primary_key);
+          writer.Insert(IndexKey(i, entry, primary_key, key), entry_value);
+        } else if (copies) {
+          writer.Put(IndexKey(i, entry, primary_key, key), entry_value);
         }
       }
     }
-    thread_local std::string bytes;
-    SerializeDeterministically(row, bytes);
     key.assign(row_prefix_).append(primary_key);
     writer.Put(key, bytes);
     return absl::OkStatus();
@@ -163,27 +175,44 @@ class Table {
   // Rows whose entry in index `index_name` starts with `prefix`, in index order.
   absl::StatusOr<Page<Row>> ScanIndex(const StateReader& reader, absl::string_view index_name,
                                       absl::string_view prefix, const PageRequest& request) const {
+    Page<Row> page;
+    auto next = VisitIndex(reader, index_name, prefix, request, [&](const Row& row) {
+      page.rows.push_back(row);
+      return absl::OkStatus();
+    });
+    if (!next.ok()) return next.status();
+    page.next_cursor = std::move(*next);
+    return page;
+  }
+
+  // The same rows handed to `visit` one at a time, each parsed into one reused message (no page
+  // of rows to allocate): for scans that read many rows and keep none, as a CSV export does.
+  // Returns the cursor of the next page.
+  absl::StatusOr<std::string> VisitIndex(
+      const StateReader& reader, absl::string_view index_name, absl::string_view prefix,
+      const PageRequest& request, const std::function<absl::Status(const Row&)>& visit) const {
     const Index* index = FindIndex(index_name);
     if (index == nullptr) {
       return absl::InvalidArgumentError(
           absl::StrCat("table ", name_, " has no index ", index_name));
     }
-    Page<Row> page;
-    auto next = internal_table::ScanKeys(
+    Row row;
+    return internal_table::ScanKeys(
         reader, absl::StrCat(IndexPrefix(*index), prefix), request,
-        [&](absl::string_view, absl::string_view primary_key) -> absl::Status {
-          auto row = Get(reader, primary_key);
-          if (!row.ok()) return row.status();
-          if (!row->has_value()) {
+        [&](absl::string_view, absl::string_view value) -> absl::Status {
+          if (entries_ == IndexEntries::kRowCopy) {
+            if (absl::Status s = ParseInto(value, row); !s.ok()) return s;
+            return visit(row);
+          }
+          auto bytes = reader.Get(RowKey(value));
+          if (!bytes.ok()) return bytes.status();
+          if (!bytes->has_value()) {
             return absl::DataLossError(
                 absl::StrCat("index ", index_name, " of ", name_, " points at a missing row"));
           }
-          page.rows.push_back(std::move(**row));
-          return absl::OkStatus();
+          if (absl::Status s = ParseInto(**bytes, row); !s.ok()) return s;
+          return visit(row);
         });
-    if (!next.ok()) return next.status();
-    page.next_cursor = std::move(*next);
-    return page;
   }
 
  private:
@@ -208,15 +237,21 @@ class Table {
   }
   absl::StatusOr<Row> Parse(absl::string_view bytes) const {
     Row row;
+    if (absl::Status s = ParseInto(bytes, row); !s.ok()) return s;
+    return row;
+  }
+  // Parses into `row`, reusing the memory its fields already hold.
+  absl::Status ParseInto(absl::string_view bytes, Row& row) const {
     if (!row.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
       return absl::DataLossError(absl::StrCat("a row of table ", name_, " is corrupt"));
     }
-    return row;
+    return absl::OkStatus();
   }
 
   std::string name_;
   std::function<std::string(const Row&)> primary_key_;
   std::vector<Index> indexes_;
+  IndexEntries entries_;
   std::string row_prefix_;
   std::vector<std::string> index_prefixes_;  // per index, in indexes_' order
 };

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
@@ -18,12 +19,15 @@ namespace jobledger::server {
 
 struct ServiceProcessFlags {
   std::string kafka_bootstrap;
+  std::vector<std::string> kafka_properties;  // KEY=VALUE
+  std::string kafka_properties_file;
   std::string log_dir;
   std::string time_zone = "UTC";
   int partitions = eventlog::kDefaultPartitions;
   int projection_cache_mb = 64;
 
-  // --kafka-bootstrap, --log-dir, --time-zone, --partitions, --projection-cache-mb.
+  // --kafka-bootstrap, --kafka-property, --kafka-properties-file, --log-dir, --time-zone,
+  // --partitions, --projection-cache-mb.
   void AddTo(CLI::App& app);
 };
 

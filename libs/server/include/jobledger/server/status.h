@@ -12,9 +12,13 @@
 
 namespace jobledger::server {
 
+// An error without a message gets one: an INTERNAL without a message is how gRPC itself reports a
+// request that does not parse (see the server's interceptors).
 inline grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+  const auto code = static_cast<grpc::StatusCode>(status.code());
+  if (status.message().empty()) return grpc::Status(code, "no details");
+  return grpc::Status(code, std::string(status.message()));
 }
 
 // "INVALID_ARGUMENT", ...; "UNKNOWN" for a number that is no code. No allocation: metrics label

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "jobledger/loadgen/histogram.h"
 #include "jobledger/loadgen/mix.h"
@@ -44,7 +45,17 @@ struct LoadOptions {
   std::vector<std::string> list_filters = {"status", "customer", "technician", "unassigned",
                                            "dates",  "text",     "tag"};
   int list_page_size = 50;
+
+  // The reporting service (host:port) to measure propagation against, or empty: every
+  // propagation_every-th acknowledged create or status change is followed by a reporting query
+  // that waits for its log position; the time from the acknowledgement to that answer is
+  // reported as kPropagationRpc (not counted in the run's calls or throughput).
+  std::string propagation_target;
+  int propagation_every = 10;
 };
+
+// The name of the propagation figures in a report's rpcs.
+inline constexpr absl::string_view kPropagationRpc = "propagation to reporting";
 
 struct RpcStats {
   std::string name;  // e.g. "CreateJob", "ListJobs[status]", "Echo"
