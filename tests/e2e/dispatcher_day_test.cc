@@ -53,11 +53,18 @@ int PortOffset(Backend backend) {
   return cli::testing::ReservePortOffset() + (backend == Backend::kKafka ? 5 : 0);
 }
 
+// Appends what differs to `differences` (the differencer clears the string it reports to, so
+// each comparison reports into its own).
 bool SameMessage(const google::protobuf::Message& a, const google::protobuf::Message& b,
                  std::string* differences = nullptr) {
   google::protobuf::util::MessageDifferencer differencer;
-  if (differences != nullptr) differencer.ReportDifferencesToString(differences);
-  return differencer.Compare(a, b);
+  std::string reported;
+  if (differences != nullptr) differencer.ReportDifferencesToString(&reported);
+  const bool same = differencer.Compare(a, b);
+  if (differences != nullptr && !same) {
+    absl::StrAppend(differences, a.GetDescriptor()->name(), ":\n", reported);
+  }
+  return same;
 }
 
 class DispatcherDayTest : public ::testing::TestWithParam<Backend> {
@@ -392,19 +399,28 @@ class DispatcherDayTest : public ::testing::TestWithParam<Backend> {
   // Waits (a restarted service may still be catching up) until each answer is what it was, then
   // reports every difference left.
   void ExpectSameAnswers(const Answers& before, bool reporting_only) {
-    // The history may have grown since (messages about the job are sent asynchronously): what
-    // it held must still be there, in the same order, and the chain must still verify.
+    // The history may have grown since: messages about the job are sent asynchronously, and one
+    // whose send was cut off by the kill is recorded after the restart. Entries are in the order
+    // of when they happened, and the day's work is dated by the technicians' clocks (possibly later
+    // today than now), so a new entry may sit between old ones: every old entry must still be
+    // there, in the same order, and the chain must still verify.
     const auto same_reporting = [&](std::string* differences) {
       const reporting::v1::JobHistory history = History(jobs_.at("heater"));
-      bool same_history = history.chain_verified() == before.history.chain_verified() &&
-                          history.entries_size() >= before.history.entries_size();
-      for (int i = 0; same_history && i < before.history.entries_size(); ++i) {
-        same_history = SameMessage(history.entries(i), before.history.entries(i), differences);
+      int found = 0;
+      for (int i = 0; i < history.entries_size() && found < before.history.entries_size(); ++i) {
+        if (SameMessage(history.entries(i), before.history.entries(found))) ++found;
       }
+      const bool same_history = history.chain_verified() == before.history.chain_verified() &&
+                                found == before.history.entries_size();
       if (differences != nullptr && !same_history) {
         absl::StrAppend(differences, "history: ", history.entries_size(), " entries (was ",
-                        before.history.entries_size(), "), chain_verified ",
-                        history.chain_verified(), "\n");
+                        before.history.entries_size(), "), the first ", found,
+                        " old ones found in order; chain_verified ", history.chain_verified(),
+                        "\n");
+        if (found < before.history.entries_size()) {
+          absl::StrAppend(differences,
+                          "missing: ", before.history.entries(found).ShortDebugString(), "\n");
+        }
       }
       return SameMessage(TimeAndMaterials(jobs_.at("heater")), before.time_and_materials,
                          differences) &&
