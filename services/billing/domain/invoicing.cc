@@ -199,6 +199,10 @@ absl::StatusOr<v1::Invoice> BuildCreditNote(
     if (given.quantity_milli() <= 0) {
       return Invalid(Field(field, "quantity_milli"), "must be positive");
     }
+    if (given.quantity_milli() > kMaxQuantityMilli) {
+      return Invalid(Field(field, "quantity_milli"),
+                     absl::StrCat("at most ", kMaxQuantityMilli, " (a million units)"));
+    }
     if (given.unit_price().minor_units() <= 0) {
       return Invalid(Field(field, "unit_price"), "must be positive (the note negates it)");
     }

@@ -486,6 +486,8 @@ TEST(BuildCreditNote, RefusesBadLinesNamingTheField) {
               StatusIs(absl::StatusCode::kInvalidArgument, "lines[1].quantity_milli"));
   EXPECT_THAT(Credit(original, {Credited(-1000, 100, "")}).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, "lines[0].quantity_milli"));
+  EXPECT_THAT(Credit(original, {Credited(1'000'000'001, 1, "")}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, "lines[0].quantity_milli"));
   EXPECT_THAT(Credit(original, {Credited(1000, -100, "")}).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, "lines[0].unit_price"));
   EXPECT_THAT(Credit(original, {Credited(1000, 0, "")}).status(),
