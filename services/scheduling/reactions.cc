@@ -8,6 +8,7 @@
 #include "domain/schedule_events.h"
 #include "jobledger/common/proto_time.h"
 #include "jobledger/job/v1/events.pb.h"
+#include "jobledger/projection/catch_up.h"
 #include "jobledger/server/log.h"
 #include "projections/scheduling_tables.h"
 
@@ -71,6 +72,13 @@ absl::Status SchedulingReactions::Retrying(absl::string_view what,
 absl::Status SchedulingReactions::MoveJob(const Envelope& cause, const std::string& job_id,
                                           job::v1::JobStatus to,
                                           const std::vector<job::v1::JobStatus>& from) const {
+  // The job's status as the job topic has it now, not as the projection last read it: a draft
+  // opened or a job put on hold a moment ago must be moved, not skipped on its older status.
+  if (absl::Status s = projection::WaitForTopicEnd(*options_.projection, *options_.log,
+                                                   options_.job_topic, absl::Now() + options_.wait);
+      !s.ok()) {
+    return absl::UnavailableError(s.ToString());
+  }
   auto info =
       GetMessage<v1::JobInfo>(*options_.projection->store(), JobInfoKey(cause.tenant(), job_id));
   if (!info.ok()) return absl::UnavailableError(info.status().ToString());

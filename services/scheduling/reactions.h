@@ -18,6 +18,7 @@
 #include "absl/synchronization/notification.h"
 #include "appointment_commands.h"
 #include "client/job_client.h"
+#include "jobledger/eventlog/event_log.h"
 #include "jobledger/projection/projection.h"
 #include "jobledger/projection/runner.h"
 
@@ -31,8 +32,12 @@ struct ReactionsOptions {
   JobsPort* jobs = nullptr;
   AppointmentCommands* appointments = nullptr;
   ScheduleWriter* schedules = nullptr;
-  // The scheduling projection: what it knows of the jobs' status.
+  // The scheduling projection: what it knows of the jobs' status. It reads the job topic at its
+  // own pace, so a reaction waits until it has what that topic held when the reaction ran.
   const projection::ProjectionRunner* projection = nullptr;
+  eventlog::EventLog* log = nullptr;
+  // How long a reaction waits for the projection before the runner tries it again later.
+  absl::Duration wait = absl::Seconds(10);
   // How long one reaction is retried in place before the runner tries it again later.
   absl::Duration retry_budget = absl::Seconds(5);
 };

@@ -230,6 +230,7 @@ absl::StatusOr<std::unique_ptr<SchedulingServer>> SchedulingServer::Start(
   reaction_options.appointments = p.appointment_commands.get();
   reaction_options.schedules = p.schedules.get();
   reaction_options.projection = r;
+  reaction_options.log = p.options.log;
   p.reactions = std::make_unique<SchedulingReactions>(reaction_options);
   projection::RunnerOptions reactions_runner_options = runner_options;
   reactions_runner_options.directory =

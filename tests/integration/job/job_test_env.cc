@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "jobledger/auth/jwt.h"
@@ -11,9 +13,40 @@
 #include "jobledger/eventlog/kafka_log.h"
 #include "jobledger/eventlog/partitioner.h"
 #include "jobledger/eventlog/topics.h"
+#include "jobledger/job/v1/events.pb.h"
 #include "jobledger/testing/wait.h"
 
 namespace jobledger::job::testing {
+
+void AppendCustomerBacklog(eventlog::EventLog& log, const std::string& tenant, int count) {
+  const auto partitions = log.PartitionCount(eventlog::kJobTopic);
+  ASSERT_TRUE(partitions.ok()) << partitions.status();
+  std::map<int32_t, std::vector<eventlog::Record>> batches;
+  for (int i = 0; i < count; ++i) {
+    const std::string id = UuidV7Generator().NewId().ToString();
+    v1::CustomerCreated created;
+    created.mutable_customer()->set_customer_id(id);
+    created.mutable_customer()->set_name(absl::StrCat("Customer ", i));
+    events::v1::Event event;
+    events::v1::Envelope& envelope = *event.mutable_envelope();
+    envelope.set_event_id(UuidV7Generator().NewId().ToString());
+    envelope.set_type(created.GetTypeName());
+    envelope.set_source("/jobledger/job");
+    envelope.set_tenant(tenant);
+    envelope.set_aggregate_type("customer");
+    envelope.set_aggregate_id(id);
+    envelope.set_sequence(1);
+    *envelope.mutable_occurred_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    envelope.mutable_actor()->set_user_id("dispatcher-1");
+    envelope.mutable_actor()->set_role("dispatcher");
+    event.set_payload(created.SerializeAsString());
+    eventlog::SealEvent(event);
+    batches[eventlog::PartitionForKey(id, *partitions)].push_back(eventlog::EncodeEvent(event));
+  }
+  for (auto& [partition, records] : batches) {
+    ASSERT_TRUE(log.Append(eventlog::kJobTopic, partition, std::move(records)).ok());
+  }
+}
 
 ::testing::AssertionResult IsOk(const grpc::Status& status) {
   if (status.ok()) return ::testing::AssertionSuccess();

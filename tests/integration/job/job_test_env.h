@@ -124,6 +124,10 @@ class JobServiceEnv {
 // signed with kKey, warnings and errors logged.
 server::ServerConfig TestServerConfig(const std::string& service, const std::string& data_dir);
 
+// `count` new customers of `tenant` appended straight to the job topic: a backlog that every
+// projection of the job topic works through before it reads what comes after.
+void AppendCustomerBacklog(eventlog::EventLog& log, const std::string& tenant, int count);
+
 // An OK status or a failure message with the code and text.
 ::testing::AssertionResult IsOk(const grpc::Status& status);
 // Refused with `code`, the message containing `words` (a field name, a state).

@@ -409,38 +409,6 @@ TEST_F(RecordsTest, TheProjectionEqualsACleanRebuildAndARebuiltOneAnswersTheSame
 
 // ---- facts on another topic than the cause's
 
-// A burst of another tenant's new customers on the job topic, appended straight to the log: a
-// backlog each projection of the job topic works through.
-void AppendCustomers(eventlog::EventLog& log, int count) {
-  const auto partitions = log.PartitionCount(eventlog::kJobTopic);
-  ASSERT_TRUE(partitions.ok()) << partitions.status();
-  std::map<int32_t, std::vector<eventlog::Record>> batches;
-  for (int i = 0; i < count; ++i) {
-    const std::string id = UuidV7Generator().NewId().ToString();
-    job::v1::CustomerCreated created;
-    created.mutable_customer()->set_customer_id(id);
-    created.mutable_customer()->set_name(absl::StrCat("Customer ", i));
-    events::v1::Event event;
-    events::v1::Envelope& envelope = *event.mutable_envelope();
-    envelope.set_event_id(UuidV7Generator().NewId().ToString());
-    envelope.set_type(created.GetTypeName());
-    envelope.set_source("/jobledger/job");
-    envelope.set_tenant("busy");
-    envelope.set_aggregate_type("customer");
-    envelope.set_aggregate_id(id);
-    envelope.set_sequence(1);
-    *envelope.mutable_occurred_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
-    envelope.mutable_actor()->set_user_id("dispatcher-1");
-    envelope.mutable_actor()->set_role("dispatcher");
-    event.set_payload(created.SerializeAsString());
-    eventlog::SealEvent(event);
-    batches[eventlog::PartitionForKey(id, *partitions)].push_back(eventlog::EncodeEvent(event));
-  }
-  for (auto& [partition, records] : batches) {
-    ASSERT_TRUE(log.Append(eventlog::kJobTopic, partition, std::move(records)).ok());
-  }
-}
-
 // The notification projection reads each topic at its own pace: here the job comes in behind
 // thousands of other events on the job topic while its visit, on the scheduling topic, is read at
 // once. The reaction to the visit waits for the job instead of finding no one to tell.
@@ -448,7 +416,7 @@ TEST_F(NotificationRecordsTest, AVisitIsAnnouncedWhenItsJobIsStillBehindABacklog
   const job::v1::Customer maria = Maria();
   env_.RegisterTechnician("sam", "Sam Patel", kSamPhone);
   env_.Stop();
-  AppendCustomers(env_.jobs_env().log(), 50'000);
+  job::testing::AppendCustomerBacklog(env_.jobs_env().log(), "busy", 50'000);
   const std::string job_id = env_.CreateJob(maria.customer_id(), "Water heater replacement");
   env_.Schedule(job_id, Tomorrow10(env_.clock()), 2, {"sam"});
   env_.Start();

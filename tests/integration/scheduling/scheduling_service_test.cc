@@ -314,6 +314,57 @@ TEST_P(SchedulingServiceTest, DispatchTimelineMovesTheJobAlong) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+// The reaction to a technician working reads the job's status from the scheduling projection,
+// which reads the job topic at its own pace: here the job is put on hold behind 50,000 other
+// events on that topic, and the technician resumes at once. The reaction waits for the job topic
+// and moves the job back to In progress instead of skipping it as the In progress it was.
+TEST_P(SchedulingServiceTest, WorkResumedOnAJobJustPutOnHoldMovesItBehindABacklogOfTheJobTopic) {
+  env_.RegisterTechnician("tech-ann", "Ann");
+  const std::string job_id = env_.CreateJob("Boiler service");
+  v1::ScheduleReply booked;
+  ASSERT_TRUE(IsOk(env_.Schedule(job_id, Utc(Day(9)), 2, {"tech-ann"}, &booked)));
+  v1::ChangeDispatchStateRequest step;
+  step.set_job_id(job_id);
+  step.set_appointment_id(booked.appointment().appointment_id());
+  v1::ScheduleReply reply;
+  const auto dispatch = [&](v1::DispatchState state) {
+    step.set_state(state);
+    return env_.dispatch().ChangeDispatchState(env_.As("tech-ann", Role::kTechnician).get(), step,
+                                               &reply);
+  };
+  for (v1::DispatchState state :
+       {v1::DISPATCH_STATE_EN_ROUTE, v1::DISPATCH_STATE_ARRIVED, v1::DISPATCH_STATE_WORKING}) {
+    ASSERT_TRUE(IsOk(dispatch(state))) << v1::DispatchState_Name(state);
+  }
+  ASSERT_TRUE(WaitUntil([&] { return env_.JobStatus(job_id) == job::v1::JOB_STATUS_IN_PROGRESS; },
+                        absl::Seconds(20)));
+  ASSERT_TRUE(IsOk(dispatch(v1::DISPATCH_STATE_PAUSED)));
+
+  job::testing::AppendCustomerBacklog(env_.jobs_env().log(), "busy", 50'000);
+  job::v1::ChangeJobStatusRequest hold;
+  hold.set_job_id(job_id);
+  hold.set_status(job::v1::JOB_STATUS_ON_HOLD);
+  hold.set_reason("waiting for parts");
+  job::v1::JobReply held;
+  ASSERT_TRUE(IsOk(env_.jobs().ChangeJobStatus(env_.Dispatcher().get(), hold, &held)));
+  ASSERT_TRUE(IsOk(dispatch(v1::DISPATCH_STATE_WORKING)));
+
+  // Read at the hold or later (the job service works through the backlog too), until a change
+  // after the hold shows.
+  job::v1::GetJobRequest get;
+  get.set_job_id(job_id);
+  *get.mutable_min_position() = held.result().position();
+  job::v1::JobView view;
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return IsOk(env_.jobs().GetJob(env_.Dispatcher().get(), get, &view)) &&
+               view.job().version() > held.job().version();
+      },
+      absl::Seconds(120)))
+      << view.job().ShortDebugString();
+  EXPECT_EQ(view.job().status(), job::v1::JOB_STATUS_IN_PROGRESS);
+}
+
 TEST_P(SchedulingServiceTest, AFinishedJobFreesItsFutureVisits) {
   env_.RegisterTechnician("tech-ann", "Ann");
   const std::string job_id = env_.CreateJob("Two visits");
