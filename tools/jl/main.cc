@@ -19,6 +19,12 @@ int main(int argc, char** argv) {
   jobledger::cli::RegisterExportCommand(app);
   jobledger::cli::RegisterVerifyCommand(app);
   jobledger::cli::RegisterBenchCommand(app);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help prints and succeeds; bad usage prints what is wrong and exits 2, as command-line
+    // tools do (CLI11's own codes, 100 and up, read like a command's failure).
+    return app.exit(error) == 0 ? 0 : 2;
+  }
   return 0;
 }

@@ -246,9 +246,13 @@ TEST_F(AnalystCommandsTest, VerifyPassesOnAnIntactLogAndNamesEachTamperedAggrega
 }
 
 TEST_F(AnalystCommandsTest, BadUsageAndAMissingLogAreRefused) {
-  EXPECT_NE(RunJl(Args({"replay", "--from-time", "yesterday"})).exit_code, 0);
-  EXPECT_NE(RunJl(Args({"export", "--format", "xml"})).exit_code, 0);
-  EXPECT_NE(RunJl(Args({"replay", "--limit", "-1"})).exit_code, 0);
+  // Usage errors exit 2; a log that is not there, 1.
+  EXPECT_EQ(RunJl(Args({"replay", "--from-time", "yesterday"})).exit_code, 2);
+  EXPECT_EQ(RunJl(Args({"export", "--format", "xml"})).exit_code, 2);
+  EXPECT_EQ(RunJl(Args({"replay", "--limit", "-1"})).exit_code, 2);
+  EXPECT_EQ(RunJl(Args({"replay", "--no-such-flag"})).exit_code, 2);
+  EXPECT_EQ(RunJl({"no-such-command"}).exit_code, 2);
+  EXPECT_EQ(RunJl({"replay", "--help"}).exit_code, 0);
   EXPECT_EQ(RunJl({"replay", "--log-dir", dir_.Sub("nowhere")}).exit_code, 1);
   EXPECT_EQ(RunJl({"verify", "--log-dir", dir_.Sub("nowhere")}).exit_code, 1);
   EXPECT_EQ(RunJl(Args({"replay", "--topic", "jobledger.nope.events"})).exit_code, 1);
