@@ -16,6 +16,7 @@
 #include "absl/synchronization/notification.h"
 #include "internal/record_codec.h"
 #include "jobledger/common/status.h"
+#include "rocksdb/listener.h"
 #include "rocksdb/options.h"
 #include "rocksdb/write_batch.h"
 
@@ -27,6 +28,9 @@ rocksdb::Slice Slice(absl::string_view view) { return {view.data(), view.size()}
 
 // How often a writer whose store could not be reopened tries again while nothing is appended.
 constexpr absl::Duration kReopenRetry = absl::Seconds(1);
+// A follower pulls at least this often even when the owner's change counter has not moved (a
+// counter file replaced under it would never move again).
+constexpr absl::Duration kUnchangedPull = absl::Seconds(1);
 
 // RocksDB's info LOG would be a file in the topic's directory, and on a full disk a write to it
 // after a failed one aborts the process (Debian's RocksDB is built with assertions). Its warnings
@@ -57,10 +61,41 @@ rocksdb::Options BaseOptions(const std::string& topic) {
   return options;
 }
 
-rocksdb::Options OwnerOptions(const std::string& topic) {
+// The owner's flushes and compactions change the files a follower reads: they are counted too.
+class ChangeCounting final : public rocksdb::EventListener {
+ public:
+  explicit ChangeCounting(std::shared_ptr<CommitCounter> changes) : changes_(std::move(changes)) {}
+  void OnFlushCompleted(rocksdb::DB*, const rocksdb::FlushJobInfo&) override {
+    changes_->Increment();
+  }
+  void OnCompactionCompleted(rocksdb::DB*, const rocksdb::CompactionJobInfo&) override {
+    changes_->Increment();
+  }
+
+ private:
+  const std::shared_ptr<CommitCounter> changes_;
+};
+
+rocksdb::Options OwnerOptions(const std::string& topic,
+                              const std::shared_ptr<CommitCounter>& changes) {
   rocksdb::Options options = BaseOptions(topic);
   options.create_if_missing = true;
+  if (changes != nullptr) options.listeners.push_back(std::make_shared<ChangeCounting>(changes));
   return options;
+}
+
+// The owner's change counter; none (and a stale one removed, so that followers do not trust it)
+// when it cannot be made, e.g. on a full disk: followers then pull every follow interval.
+std::shared_ptr<CommitCounter> OwnerChangeCounter(const std::string& path,
+                                                  absl::string_view topic) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  absl::StatusOr<std::unique_ptr<CommitCounter>> changes = CommitCounter::OpenForOwner(path);
+  if (changes.ok()) return std::move(*changes);
+  std::fprintf(stderr, "topic %.*s: followers will look for changes every interval: %s\n",
+               static_cast<int>(topic.size()), topic.data(), changes.status().ToString().c_str());
+  std::filesystem::remove(std::filesystem::path(path) / CommitCounter::kFileName, error);
+  return nullptr;
 }
 
 rocksdb::Options FollowerOptions(const std::string& topic) {
@@ -128,8 +163,9 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenOwned(
     return absl::InvalidArgumentError(
         absl::StrCat("topic ", spec.name, " needs a positive partition count"));
   }
+  std::shared_ptr<CommitCounter> changes = OwnerChangeCounter(path, spec.name);
   rocksdb::DB* raw = nullptr;
-  const rocksdb::Status opened = rocksdb::DB::Open(OwnerOptions(spec.name), path, &raw);
+  const rocksdb::Status opened = rocksdb::DB::Open(OwnerOptions(spec.name, changes), path, &raw);
   if (!opened.ok()) return OpenError(opened, spec.name, path);
   std::unique_ptr<rocksdb::DB> db(raw);
 
@@ -147,7 +183,7 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenOwned(
   std::shared_ptr<TopicStore> store(new TopicStore(spec.name, path, spec.partitions, std::move(db),
                                                    /*owned=*/true, absl::ZeroDuration(),
                                                    max_record_bytes, /*follower_dir=*/"",
-                                                   std::move(activity)));
+                                                   std::move(activity), std::move(changes)));
   absl::MutexLock lock(&store->mu_);
   store->high_watermarks_ = std::move(ends);
   return store;
@@ -185,13 +221,13 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenFollower(
   return std::shared_ptr<TopicStore>(new TopicStore(name, path, *partitions, std::move(db),
                                                     /*owned=*/false, follow_interval,
                                                     /*max_record_bytes=*/0, follower_dir,
-                                                    /*activity=*/nullptr));
+                                                    /*activity=*/nullptr, /*changes=*/nullptr));
 }
 
 TopicStore::TopicStore(std::string name, std::string path, int32_t partitions,
                        std::unique_ptr<rocksdb::DB> db, bool owned, absl::Duration follow_interval,
                        size_t max_record_bytes, std::string follower_dir,
-                       std::shared_ptr<Activity> activity)
+                       std::shared_ptr<Activity> activity, std::shared_ptr<CommitCounter> changes)
     : name_(std::move(name)),
       path_(std::move(path)),
       partitions_(partitions),
@@ -201,7 +237,9 @@ TopicStore::TopicStore(std::string name, std::string path, int32_t partitions,
       max_record_bytes_(max_record_bytes),
       follower_dir_(std::move(follower_dir)),
       activity_(std::move(activity)),
-      high_watermarks_(partitions, 0) {
+      changes_(std::move(changes)),
+      high_watermarks_(partitions, 0),
+      nothing_at_(partitions) {
   if (owned_) writer_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -323,6 +361,7 @@ void TopicStore::CommitGroup(std::vector<PendingAppend> group) {
   }
   if (!written.ok() && was_open) (void)Reopen();
   if (written.ok()) {
+    if (changes_ != nullptr) changes_->Increment();
     absl::MutexLock lock(&mu_);
     high_watermarks_ = std::move(next);
     committed_.SignalAll();
@@ -343,8 +382,24 @@ absl::Status TopicStore::CatchUp(bool force) {
   const absl::Time now = absl::Now();
   if (!force && now - last_catch_up_ < follow_interval_) return absl::OkStatus();
   last_catch_up_ = now;
+  if (owner_changes_ == nullptr && now - last_counter_attempt_ >= kUnchangedPull) {
+    last_counter_attempt_ = now;
+    if (auto changes = CommitCounter::OpenForFollower(path_); changes.ok()) {
+      owner_changes_ = *std::move(changes);
+    }
+  }
+  if (owner_changes_ != nullptr) {
+    // Read before pulling: a change counted after this is seen by the next check.
+    const uint64_t changes = owner_changes_->Load();
+    if (changes == pulled_changes_ && now - last_pull_ < kUnchangedPull) return absl::OkStatus();
+    pulled_changes_ = changes;
+  }
+  last_pull_ = now;
   absl::ReaderMutexLock db_lock(&db_mu_);  // a follower's database is never reopened
-  return FromRocksDb(db_->TryCatchUpWithPrimary(), absl::StrCat("follow topic ", name_));
+  const absl::Status pulled =
+      FromRocksDb(db_->TryCatchUpWithPrimary(), absl::StrCat("follow topic ", name_));
+  ++pulls_done_;  // after the pull: a reader that sees this count sees what it brought
+  return pulled;
 }
 
 absl::StatusOr<int64_t> TopicStore::StoredEnd(int32_t partition) {
@@ -361,7 +416,7 @@ absl::Status TopicStore::Reopen() {
       db_.reset();
     }
     rocksdb::DB* raw = nullptr;
-    JL_RETURN_IF_ERROR(FromRocksDb(rocksdb::DB::Open(OwnerOptions(name_), path_, &raw),
+    JL_RETURN_IF_ERROR(FromRocksDb(rocksdb::DB::Open(OwnerOptions(name_, changes_), path_, &raw),
                                    absl::StrCat("reopen topic ", name_)));
     db_.reset(raw);
     JL_ASSIGN_OR_RETURN(std::vector<int64_t> ends, StoredEndsOf(*db_, name_, partitions_));
@@ -377,6 +432,7 @@ absl::Status TopicStore::Reopen() {
     reopen_needed_ = !reopened.ok();
   }
   if (reopened.ok()) {
+    if (changes_ != nullptr) changes_->Increment();
     if (activity_ != nullptr) activity_->Signal();
     std::fprintf(stderr, "topic %s: reopened after a failed write\n", name_.c_str());
   } else {
@@ -413,13 +469,19 @@ absl::Status TopicStore::ReadInto(int32_t partition, int64_t from_offset, size_t
   if (max_records == 0) return absl::OkStatus();
 
   int64_t end = INT64_MAX;
+  uint64_t pulls_done = 0;
   if (owned_) {
     absl::MutexLock lock(&mu_);
     end = high_watermarks_[partition];  // never show a record before its append is durable
   } else {
     JL_RETURN_IF_ERROR(CatchUp(/*force=*/false));
+    absl::MutexLock lock(&catch_up_mu_);
+    pulls_done = pulls_done_;
+    const NothingAt& nothing = nothing_at_[partition];
+    if (nothing.pulls_done == pulls_done && nothing.offset == from_offset) return absl::OkStatus();
   }
   if (from_offset >= end) return absl::OkStatus();
+  const size_t used_before = used;
   const int64_t limit = std::min<int64_t>(end, from_offset + static_cast<int64_t>(max_records));
   const std::string upper =
       limit == INT64_MAX ? PartitionEnd(partition) : RecordKey(partition, limit);
@@ -427,27 +489,34 @@ absl::Status TopicStore::ReadInto(int32_t partition, int64_t from_offset, size_t
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper_slice;
   read_options.fill_cache = false;  // a scan would only evict the working set
-  absl::ReaderMutexLock db_lock(&db_mu_);
-  if (db_ == nullptr) return NotOpen(name_);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
-  if (records.size() == used) records.reserve(used + std::min<size_t>(max_records, 4096));
-  int64_t expected = from_offset;
-  for (it->Seek(RecordKey(partition, from_offset)); it->Valid(); it->Next()) {
-    const int64_t offset = OffsetOfKey(View(it->key()), partition);
-    if (offset != expected) {
-      return absl::DataLossError(absl::StrCat("topic ", name_, " partition ", partition,
-                                              " has a gap: expected offset ", expected, ", found ",
-                                              offset));
+  {
+    absl::ReaderMutexLock db_lock(&db_mu_);
+    if (db_ == nullptr) return NotOpen(name_);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read_options));
+    if (records.size() == used) records.reserve(used + std::min<size_t>(max_records, 4096));
+    int64_t expected = from_offset;
+    for (it->Seek(RecordKey(partition, from_offset)); it->Valid(); it->Next()) {
+      const int64_t offset = OffsetOfKey(View(it->key()), partition);
+      if (offset != expected) {
+        return absl::DataLossError(absl::StrCat("topic ", name_, " partition ", partition,
+                                                " has a gap: expected offset ", expected,
+                                                ", found ", offset));
+      }
+      if (used == records.size()) records.emplace_back();
+      Record& record = records[used];
+      JL_RETURN_IF_ERROR(DecodeStoredRecordInto(View(it->value()), offset, record));
+      record.topic.assign(name_);
+      record.partition = partition;
+      ++used;
+      ++expected;
     }
-    if (used == records.size()) records.emplace_back();
-    Record& record = records[used];
-    JL_RETURN_IF_ERROR(DecodeStoredRecordInto(View(it->value()), offset, record));
-    record.topic.assign(name_);
-    record.partition = partition;
-    ++used;
-    ++expected;
+    JL_RETURN_IF_ERROR(FromRocksDb(it->status(), absl::StrCat("read topic ", name_)));
   }
-  return FromRocksDb(it->status(), absl::StrCat("read topic ", name_));
+  if (!owned_ && used == used_before) {
+    absl::MutexLock lock(&catch_up_mu_);
+    nothing_at_[partition] = {.pulls_done = pulls_done, .offset = from_offset};
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> TopicStore::WaitBeyond(int32_t partition, int64_t offset,

@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "internal/activity.h"
+#include "internal/commit_counter.h"
 #include "jobledger/eventlog/event_log.h"
 #include "rocksdb/db.h"
 
@@ -61,7 +62,8 @@ class TopicStore {
 
   TopicStore(std::string name, std::string path, int32_t partitions,
              std::unique_ptr<rocksdb::DB> db, bool owned, absl::Duration follow_interval,
-             size_t max_record_bytes, std::string follower_dir, std::shared_ptr<Activity> activity);
+             size_t max_record_bytes, std::string follower_dir, std::shared_ptr<Activity> activity,
+             std::shared_ptr<CommitCounter> changes);
   absl::Status CheckPartition(int32_t partition) const;
   // The owner's writer thread: commits whatever was queued meanwhile as one synced WriteBatch.
   void WriterLoop();
@@ -70,8 +72,10 @@ class TopicStore {
   // opened again from what is durable, and the high watermarks are read back from it. Until that
   // succeeds (a disk still full) appends and reads are refused and the writer tries again.
   absl::Status Reopen() ABSL_LOCKS_EXCLUDED(db_mu_, mu_);
-  // Followers: pulls the owner's latest writes, at most once per follow interval unless forced.
-  absl::Status CatchUp(bool force);
+  // Followers: pulls the owner's latest writes when its change counter moved (or, without one,
+  // or when it has not moved for kUnchangedPull, anyway), at most once per follow interval
+  // unless forced.
+  absl::Status CatchUp(bool force) ABSL_LOCKS_EXCLUDED(catch_up_mu_);
   // The next offset after the last stored record of `partition`, as this instance sees it.
   absl::StatusOr<int64_t> StoredEnd(int32_t partition) ABSL_LOCKS_EXCLUDED(db_mu_);
 
@@ -86,6 +90,8 @@ class TopicStore {
   const size_t max_record_bytes_;
   const std::string follower_dir_;  // the secondary instance's private directory
   const std::shared_ptr<Activity> activity_;
+  // Owner: counts its changes for followers (none when it could not be opened).
+  const std::shared_ptr<CommitCounter> changes_;
 
   absl::Mutex mu_;
   absl::CondVar committed_;  // signalled after every group commit, for waiting readers
@@ -99,6 +105,22 @@ class TopicStore {
 
   absl::Mutex catch_up_mu_;
   absl::Time last_catch_up_ ABSL_GUARDED_BY(catch_up_mu_) = absl::InfinitePast();
+  absl::Time last_pull_ ABSL_GUARDED_BY(catch_up_mu_) = absl::InfinitePast();
+  absl::Time last_counter_attempt_ ABSL_GUARDED_BY(catch_up_mu_) = absl::InfinitePast();
+  // Follower: the owner's change counter (none while the owner has not made one: every catch-up
+  // then pulls), and its count read before the last pull (none yet: the first check pulls).
+  std::unique_ptr<CommitCounter> owner_changes_ ABSL_GUARDED_BY(catch_up_mu_);
+  uint64_t pulled_changes_ ABSL_GUARDED_BY(catch_up_mu_) = UINT64_MAX;
+  // Completed pulls, counted after each: an iterator made after reading the count sees at least
+  // what those pulls brought.
+  uint64_t pulls_done_ ABSL_GUARDED_BY(catch_up_mu_) = 0;
+  // Follower, per partition: the offset a read found nothing at, and after how many pulls. Until
+  // the next pull, a read there needs no iterator: idle followers poll every follow interval.
+  struct NothingAt {
+    uint64_t pulls_done = UINT64_MAX;
+    int64_t offset = -1;
+  };
+  std::vector<NothingAt> nothing_at_ ABSL_GUARDED_BY(catch_up_mu_);
 };
 
 }  // namespace jobledger::eventlog::internal
