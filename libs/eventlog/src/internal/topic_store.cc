@@ -399,6 +399,7 @@ absl::Status TopicStore::CatchUp(bool force) {
   const absl::Status pulled =
       FromRocksDb(db_->TryCatchUpWithPrimary(), absl::StrCat("follow topic ", name_));
   ++pulls_done_;  // after the pull: a reader that sees this count sees what it brought
+  if (!pulled.ok()) pulled_changes_ = UINT64_MAX;  // the next look pulls again
   return pulled;
 }
 
