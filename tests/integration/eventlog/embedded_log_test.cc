@@ -2,13 +2,18 @@
 #include "jobledger/eventlog/embedded_log.h"
 
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -290,6 +295,55 @@ TEST(EmbeddedLogFollower, AReaderInAnotherProcessSeesAppendsWithinMilliseconds) 
   }
   EXPECT_LT(absl::Now() - started, absl::Seconds(10)) << "typically well under a second";
   EXPECT_EQ((*child)->Wait(), 0);
+}
+
+// A process killed with SIGKILL leaves its followers' private directories behind: the next
+// follower to open removes those of processes that are gone, and nothing else.
+TEST(EmbeddedLogFollower, DirectoriesOfProcessesThatAreGoneAreRemoved) {
+  TempDir dir;
+  TempDir temp;
+  const char* tmpdir_before = std::getenv("TMPDIR");
+  const std::string restore = tmpdir_before == nullptr ? "" : tmpdir_before;
+  ASSERT_EQ(setenv("TMPDIR", temp.path().c_str(), 1), 0);
+
+  const pid_t gone = fork();
+  ASSERT_GE(gone, 0);
+  if (gone == 0) _exit(0);
+  ASSERT_EQ(waitpid(gone, nullptr, 0), gone);
+  const std::filesystem::path base(temp.path());
+  const auto follower_dir = [&](pid_t pid) {
+    return base / absl::StrCat("jobledger-follower-", pid, "-abc123");
+  };
+  for (const std::filesystem::path& path :
+       {follower_dir(gone), follower_dir(getpid()), follower_dir(1), base / "unrelated"}) {
+    std::filesystem::create_directories(path / "sub");
+  }
+
+  auto owner = OpenOwner(dir.path(), 1);
+  ASSERT_TRUE(owner.ok()) << owner.status();
+  ASSERT_TRUE((*owner)->Append(kTopic, 0, OneRecord("r")).ok());
+  auto reader = OpenReader(dir.path());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  const auto high_watermark = (*reader)->HighWatermark(kTopic, 0);  // opens the follower
+  if (restore.empty()) {
+    unsetenv("TMPDIR");
+  } else {
+    setenv("TMPDIR", restore.c_str(), 1);
+  }
+  ASSERT_TRUE(high_watermark.ok()) << high_watermark.status();
+  EXPECT_EQ(*high_watermark, 1);
+
+  EXPECT_FALSE(std::filesystem::exists(follower_dir(gone)));
+  EXPECT_TRUE(std::filesystem::exists(follower_dir(getpid())));
+  EXPECT_TRUE(std::filesystem::exists(follower_dir(1)));
+  EXPECT_TRUE(std::filesystem::exists(base / "unrelated"));
+  int own = 0;  // the reader's own, made after the clean-up
+  for (const auto& entry : std::filesystem::directory_iterator(base)) {
+    own += absl::StartsWith(entry.path().filename().string(),
+                            absl::StrCat("jobledger-follower-", getpid(), "-")) &&
+           entry.path() != follower_dir(getpid());
+  }
+  EXPECT_EQ(own, 1);
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 // The embedded log's per-topic store: group-committed synced appends and follower catch-up.
 #include "internal/topic_store.h"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -96,6 +100,24 @@ std::shared_ptr<CommitCounter> OwnerChangeCounter(const std::string& path,
                static_cast<int>(topic.size()), topic.data(), changes.status().ToString().c_str());
   std::filesystem::remove(std::filesystem::path(path) / CommitCounter::kFileName, error);
   return nullptr;
+}
+
+// A follower's private directory (the secondary instance's): jobledger-follower-<pid>-XXXXXX.
+constexpr char kFollowerDirPrefix[] = "jobledger-follower-";
+
+// A process killed with SIGKILL leaves its followers' directories behind: those of processes that
+// are gone are removed when another follower opens.
+void RemoveDeadFollowerDirs(const std::filesystem::path& temp) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(temp, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!absl::StartsWith(name, kFollowerDirPrefix)) continue;
+    const std::string rest = name.substr(sizeof(kFollowerDirPrefix) - 1);
+    pid_t pid = 0;
+    if (!absl::SimpleAtoi(rest.substr(0, rest.find('-')), &pid) || pid <= 0) continue;
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // running (or not ours to ask)
+    std::filesystem::remove_all(entry.path(), error);
+  }
 }
 
 rocksdb::Options FollowerOptions(const std::string& topic) {
@@ -196,8 +218,10 @@ absl::StatusOr<std::shared_ptr<TopicStore>> TopicStore::OpenFollower(
     return absl::UnavailableError(absl::StrCat("topic ", name, " has no log at ", path,
                                                " yet: its owning service has not created it"));
   }
+  const std::filesystem::path temp = std::filesystem::temp_directory_path(error);
+  RemoveDeadFollowerDirs(temp);
   std::string follower_dir =
-      (std::filesystem::temp_directory_path() / "jobledger-follower-XXXXXX").string();
+      (temp / absl::StrCat(kFollowerDirPrefix, ::getpid(), "-XXXXXX")).string();
   if (mkdtemp(follower_dir.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("cannot create a follower directory for ", name));
   }
