@@ -6,7 +6,7 @@
 int main(int argc, char** argv) {
   using jobledger::server::Level;
   using jobledger::server::Log;
-  jobledger::server::UseFewMallocArenas();
+  jobledger::server::SetUpServiceProcess();
   jobledger::server::ShutdownSignals signals;
   jobledger::server::ServerFlags defaults;
   defaults.listen = "0.0.0.0:7101";

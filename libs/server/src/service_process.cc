@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "jobledger/eventlog/kafka_properties.h"
 #include "jobledger/eventlog/service_log.h"
 
@@ -85,8 +86,9 @@ absl::StatusOr<ServiceProcess> OpenServiceProcess(const ServiceProcessFlags& fla
   return process;
 }
 
-void UseFewMallocArenas() {
+void SetUpServiceProcess() {
   if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 
 }  // namespace jobledger::server

@@ -19,6 +19,9 @@ using aggregate::CheckChain;
 using events::v1::Envelope;
 using projection::StateWriter;
 
+// Rewrites the list row of `job` (its current state) with its index entries and counts.
+absl::Status RefreshListRowOf(StateWriter& state, const std::string& tenant, const v1::Job& job);
+
 void AddLink(StateWriter& state, const std::string& key) { state.Put(key, ""); }
 
 absl::Status ApplyJobEvent(const events::v1::Event& event,
@@ -69,7 +72,7 @@ absl::Status ApplyJobEvent(const events::v1::Event& event,
   if (const auto* linked = std::get_if<v1::RecallLinked>(&*decoded)) {
     AddLink(state, RecallKey(tenant, linked->original_job_id(), job.job_id()));
   }
-  return RefreshJobListRow(state, tenant, job.job_id());
+  return RefreshListRowOf(state, tenant, job);
 }
 
 // Calls `visit(suffix)` for each key under `prefix` (the part after the prefix).
@@ -324,6 +327,83 @@ absl::StatusOr<v1::JobListRow> BuildListRow(const projection::StateReader& state
   return row;
 }
 
+// Whether a job keeps its place in every list it is in: entries are ordered by number and
+// scheduled start, and end with the job id.
+bool SameListPlace(const v1::JobSummary& before, const v1::JobSummary& after) {
+  return before.number() == after.number() && before.job_id() == after.job_id() &&
+         before.has_scheduled_start() == after.has_scheduled_start() &&
+         before.scheduled_start().seconds() == after.scheduled_start().seconds() &&
+         before.scheduled_start().nanos() == after.scheduled_start().nanos();
+}
+
+// Removes the dimensions `before` and `after` share from both (as sets: a dimension may be
+// listed twice, e.g. two tags that differ only in case).
+void DropCommonDimensions(std::vector<ListDimension>& before, std::vector<ListDimension>& after) {
+  auto only_in = [](const std::vector<ListDimension>& these,
+                    const std::vector<ListDimension>& not_these) {
+    std::vector<ListDimension> only;
+    for (const ListDimension& dimension : these) {
+      if (std::find(not_these.begin(), not_these.end(), dimension) == not_these.end()) {
+        only.push_back(dimension);
+      }
+    }
+    return only;
+  };
+  std::vector<ListDimension> only_before = only_in(before, after);
+  after = only_in(after, before);
+  before = std::move(only_before);
+}
+
+absl::Status RefreshListRowOf(StateWriter& state, const std::string& tenant, const v1::Job& job) {
+  auto row = BuildListRow(state, tenant, job);
+  if (!row.ok()) return row.status();
+  const std::string row_key = ListRowKey(tenant, job.job_id());
+  auto stored = state.Get(row_key);
+  if (!stored.ok()) return stored.status();
+  thread_local std::string bytes;
+  projection::SerializeDeterministically(*row, bytes);
+  // Rows are written deterministically, so equal bytes are an unchanged row.
+  if (stored->has_value() && **stored == bytes) return absl::OkStatus();
+  v1::JobListRow previous;
+  if (stored->has_value() && !previous.ParseFromString(**stored)) {
+    return absl::DataLossError("a JobListRow is corrupt");
+  }
+  const bool existed = previous.has_summary();
+  // Index entries hold only the job id (the row is read from row_key), so a change rewrites
+  // just the entries whose keys changed: a status change touches its two status entries.
+  std::vector<ListDimension> old_dimensions;
+  if (existed) old_dimensions = ListDimensionsOf(previous);
+  std::vector<ListDimension> new_dimensions = ListDimensionsOf(*row);
+  if (existed && SameListPlace(previous.summary(), row->summary())) {
+    DropCommonDimensions(old_dimensions, new_dimensions);  // their entries stay as they are
+  }
+  std::set<std::string> old_keys;
+  for (std::string& key : ListIndexKeys(tenant, previous.summary(), old_dimensions)) {
+    old_keys.insert(std::move(key));
+  }
+  std::set<std::string> new_keys;
+  for (std::string& key : ListIndexKeys(tenant, row->summary(), new_dimensions)) {
+    new_keys.insert(std::move(key));
+  }
+  for (const std::string& key : old_keys) {
+    if (!new_keys.contains(key)) state.Delete(key);
+  }
+  for (const std::string& key : new_keys) {
+    if (!old_keys.contains(key)) state.Put(key, job.job_id());
+  }
+  state.Put(row_key, bytes);
+  // Counts are by status and by who sees the job: most changes (a note, a line, the version)
+  // leave both alone.
+  const bool counted_alike = existed && previous.summary().status() == row->summary().status() &&
+                             std::equal(previous.visible_to().begin(), previous.visible_to().end(),
+                                        row->visible_to().begin(), row->visible_to().end());
+  if (counted_alike) return absl::OkStatus();
+  if (existed) {
+    if (absl::Status s = AdjustCounts(state, tenant, previous, -1); !s.ok()) return s;
+  }
+  return AdjustCounts(state, tenant, *row, +1);
+}
+
 }  // namespace
 
 absl::Status RefreshJobListRow(StateWriter& state, absl::string_view tenant_view,
@@ -332,31 +412,7 @@ absl::Status RefreshJobListRow(StateWriter& state, absl::string_view tenant_view
   auto job = JobTable().Get(state, PrimaryKey(tenant, job_id));
   if (!job.ok()) return job.status();
   if (!job->has_value()) return absl::OkStatus();  // scheduling knew of it first
-  auto row = BuildListRow(state, tenant, (*job)->job());
-  if (!row.ok()) return row.status();
-  const std::string row_key = ListRowKey(tenant, job_id);
-  auto previous = GetRow<v1::JobListRow>(state, row_key);
-  if (!previous.ok()) return previous.status();
-  const std::string bytes = projection::DeterministicBytes(*row);
-  const bool existed = previous->has_summary();
-  if (existed && projection::DeterministicBytes(*previous) == bytes) return absl::OkStatus();
-  // Index entries hold only the job id (the row is read from row_key), so a change rewrites
-  // just the entries whose keys changed: a status change touches its two status entries.
-  std::set<std::string> old_keys;
-  if (existed) {
-    for (std::string& key : ListIndexKeys(tenant, *previous)) old_keys.insert(std::move(key));
-    if (absl::Status s = AdjustCounts(state, tenant, *previous, -1); !s.ok()) return s;
-  }
-  std::set<std::string> new_keys;
-  for (std::string& key : ListIndexKeys(tenant, *row)) new_keys.insert(std::move(key));
-  for (const std::string& key : old_keys) {
-    if (!new_keys.contains(key)) state.Delete(key);
-  }
-  for (const std::string& key : new_keys) {
-    if (!old_keys.contains(key)) state.Put(key, job_id);
-  }
-  state.Put(row_key, bytes);
-  return AdjustCounts(state, tenant, *row, +1);
+  return RefreshListRowOf(state, tenant, (*job)->job());
 }
 
 absl::Status JobProjection::Apply(const events::v1::Event& event,

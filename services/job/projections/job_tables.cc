@@ -171,15 +171,15 @@ std::vector<ListDimension> ListDimensionsOf(const v1::JobListRow& row) {
   return dimensions;
 }
 
-std::vector<std::string> ListIndexKeys(absl::string_view tenant, const v1::JobListRow& row) {
-  const v1::JobSummary& summary = row.summary();
+std::vector<std::string> ListIndexKeys(absl::string_view tenant, const v1::JobSummary& summary,
+                                       const std::vector<ListDimension>& dimensions) {
   // Unscheduled jobs sort after every scheduled one.
   const int64_t scheduled =
       summary.has_scheduled_start()
           ? google::protobuf::util::TimeUtil::TimestampToMicroseconds(summary.scheduled_start())
           : INT64_MAX;
   std::vector<std::string> keys;
-  for (const ListDimension& dimension : ListDimensionsOf(row)) {
+  for (const ListDimension& dimension : dimensions) {
     keys.push_back(KeyBuilder()
                        .Raw(ListIndexPrefix(tenant, dimension, ListSort::kNumberDescending))
                        .Int64Descending(summary.number())
@@ -195,6 +195,10 @@ std::vector<std::string> ListIndexKeys(absl::string_view tenant, const v1::JobLi
                        .key());
   }
   return keys;
+}
+
+std::vector<std::string> ListIndexKeys(absl::string_view tenant, const v1::JobListRow& row) {
+  return ListIndexKeys(tenant, row.summary(), ListDimensionsOf(row));
 }
 
 std::string NormalizeSearchWord(absl::string_view word) {

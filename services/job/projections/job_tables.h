@@ -60,15 +60,18 @@ struct ListDimension {
   std::string name;   // "all", "status", "customer", "tag", "tech", "unassigned", "creator",
                       // "visible", "project", "parent", "text"
   std::string value;  // e.g. the status number, customer id, technician id, search token
+  bool operator==(const ListDimension&) const = default;
 };
 // The prefix of one dimension's entries in one sort order.
 std::string ListIndexPrefix(absl::string_view tenant, const ListDimension& dimension,
                             ListSort sort);
 // The prefix of the "text" entries of every token that starts with `word` (normalized, no NUL).
 std::string TextSearchPrefix(absl::string_view tenant, absl::string_view word, ListSort sort);
-// The dimensions a row is listed under, and its index keys.
+// The dimensions a row is listed under, and its index keys: of all its dimensions, or of some.
 std::vector<ListDimension> ListDimensionsOf(const v1::JobListRow& row);
 std::vector<std::string> ListIndexKeys(absl::string_view tenant, const v1::JobListRow& row);
+std::vector<std::string> ListIndexKeys(absl::string_view tenant, const v1::JobSummary& summary,
+                                       const std::vector<ListDimension>& dimensions);
 
 using projection::ReadCounter;
 using projection::WriteCounter;

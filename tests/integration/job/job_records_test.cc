@@ -6,16 +6,22 @@
 
 #include <map>
 #include <random>
+#include <set>
 
 #include "absl/strings/escaping.h"
 #include "google/protobuf/util/time_util.h"
 #include "job_test_env.h"
 #include "jobledger/common/sha256.h"
 #include "jobledger/eventlog/envelope_codec.h"
+#include "jobledger/projection/counter.h"
+#include "jobledger/projection/key_codec.h"
+#include "jobledger/projection/store.h"
 #include "jobledger/projection/tools.h"
+#include "jobledger/scheduling/v1/events.pb.h"
 #include "jobledger/testing/child_process.h"
 #include "jobledger/testing/wait.h"
 #include "projections/job_projection.h"
+#include "projections/job_tables.h"
 
 namespace jobledger::job::testing {
 namespace {
@@ -329,6 +335,125 @@ TEST_F(JobRecordsTest, SubjobsRecallsAndDuplicates) {
   EXPECT_EQ(view.subjob_ids(0), child.job().job_id());
   ASSERT_EQ(view.recall_job_ids_size(), 1);
   EXPECT_EQ(view.recall_job_ids(0), recall.job().job_id());
+}
+
+// Every key of `store` that starts with `prefix`, with its value.
+std::map<std::string, std::string> KeysUnder(const projection::ProjectionStore& store,
+                                             const std::string& prefix) {
+  std::map<std::string, std::string> keys;
+  auto it = store.NewIterator(prefix, projection::PrefixEnd(prefix));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    keys.emplace(std::string(it->key()), std::string(it->value()));
+  }
+  EXPECT_TRUE(it->status().ok()) << it->status();
+  return keys;
+}
+
+// A change rewrites only the list entries and status counts that moved, so a missed one would
+// stay behind: after statuses, assignments, a reassignment and a new title, the store's entries
+// and counts must be exactly those its list rows imply.
+TEST_F(JobRecordsTest, ListEntriesAndCountsAreExactlyWhatTheRowsImply) {
+  const std::string other =
+      env_.CreateJob(customer_.customer_id(), "Boiler service").job().job_id();
+  auto schedule = [&](const std::string& job_id, const std::string& technician,
+                      const std::string& crew) {
+    scheduling::v1::AppointmentScheduled scheduled;
+    scheduled.set_appointment_id("appointment-" + job_id);
+    scheduled.set_job_id(job_id);
+    scheduled.add_technician_ids(technician);
+    if (!crew.empty()) scheduled.add_crew_ids(crew);
+    env_.AppendScheduling("acme", "job_schedule", job_id, scheduled);
+  };
+  schedule(job_.job_id(), "tech-1", "");
+  schedule(other, "tech-2", "crew-north");
+  scheduling::v1::CrewMemberAdded member;
+  member.set_crew_id("crew-north");
+  member.set_technician_id("tech-3");
+  env_.AppendScheduling("acme", "crew", "crew-north", member);
+  scheduling::v1::AppointmentReassigned reassigned;
+  reassigned.set_appointment_id("appointment-" + job_.job_id());
+  reassigned.set_job_id(job_.job_id());
+  reassigned.add_technician_ids("tech-2");
+  reassigned.add_previous_technician_ids("tech-1");
+  env_.AppendScheduling("acme", "job_schedule", job_.job_id(), reassigned);
+
+  auto change = [&](const std::string& job_id, v1::JobStatus to, const std::string& reason) {
+    v1::ChangeJobStatusRequest request;
+    request.set_job_id(job_id);
+    request.set_status(to);
+    request.set_reason(reason);
+    v1::JobReply reply;
+    EXPECT_TRUE(
+        IsOk(env_.jobs().ChangeJobStatus(env_.As("d", Role::kDispatcher).get(), request, &reply)));
+  };
+  change(job_.job_id(), v1::JOB_STATUS_SCHEDULED, "");
+  change(job_.job_id(), v1::JOB_STATUS_IN_PROGRESS, "");
+  change(job_.job_id(), v1::JOB_STATUS_ON_HOLD, "waiting for parts");
+  change(job_.job_id(), v1::JOB_STATUS_IN_PROGRESS, "");
+  change(job_.job_id(), v1::JOB_STATUS_COMPLETED, "");
+  v1::UpdateJobRequest update;
+  update.set_job_id(other);
+  update.mutable_details()->set_title("Boiler repair");
+  update.add_update_fields("title");
+  v1::JobReply updated;
+  ASSERT_TRUE(IsOk(env_.jobs().UpdateJob(env_.As("d", Role::kDispatcher).get(), update, &updated)));
+  change(other, v1::JOB_STATUS_CANCELLED, "customer moved away");
+
+  // The list shows every change once the projection has applied both topics.
+  auto listed = [&](const std::string& technician) {
+    v1::ListJobsRequest request;
+    request.set_technician_id(technician);
+    v1::ListJobsResponse page;
+    EXPECT_TRUE(IsOk(env_.jobs().ListJobs(env_.As("d", Role::kDispatcher).get(), request, &page)));
+    std::map<std::string, v1::JobStatus> statuses;
+    for (const v1::JobSummary& job : page.jobs()) statuses[job.title()] = job.status();
+    return statuses;
+  };
+  const std::map<std::string, v1::JobStatus> expected = {
+      {"Kitchen remodel", v1::JOB_STATUS_COMPLETED}, {"Boiler repair", v1::JOB_STATUS_CANCELLED}};
+  ASSERT_TRUE(jobledger::testing::WaitUntil(
+      [&] { return listed("tech-2") == expected && listed("tech-1").empty(); }, absl::Seconds(30)));
+  env_.Stop();
+
+  auto stored = projection::ListProjections(env_.projections_dir(), nullptr);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_EQ(stored->size(), 1u);
+  projection::StoreOptions options;
+  options.path = env_.projections_dir() + "/job/" + stored->front().store_name;
+  options.read_only = true;
+  auto store = projection::ProjectionStore::Open(options);
+  ASSERT_TRUE(store.ok()) << store.status();
+
+  std::set<std::string> implied_entries;
+  std::map<std::string, int64_t> implied_counts;
+  const auto rows =
+      KeysUnder(**store, projection::KeyBuilder().String("listrow").String("acme").key());
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& [key, bytes] : rows) {
+    v1::JobListRow row;
+    ASSERT_TRUE(row.ParseFromString(bytes));
+    for (const std::string& entry : ListIndexKeys("acme", row)) implied_entries.insert(entry);
+    ++implied_counts[StatusCountKey("acme", "", row.summary().status())];
+    for (const std::string& person : row.visible_to()) {
+      ++implied_counts[StatusCountKey("acme", person, row.summary().status())];
+    }
+  }
+  std::set<std::string> entries;
+  for (const auto& [key, value] :
+       KeysUnder(**store, projection::KeyBuilder().String("list").String("acme").key())) {
+    entries.insert(key);
+  }
+  EXPECT_EQ(entries, implied_entries);
+  std::map<std::string, int64_t> counts;
+  for (const auto& [key, value] :
+       KeysUnder(**store, projection::KeyBuilder().String("count").String("acme").key())) {
+    auto count = projection::ReadCounter(**store, key);
+    ASSERT_TRUE(count.ok()) << count.status();
+    counts[key] = *count;
+  }
+  EXPECT_EQ(counts, implied_counts);
+  // The crew's new member sees the job the crew is on.
+  EXPECT_EQ(implied_counts[StatusCountKey("acme", "tech-3", v1::JOB_STATUS_CANCELLED)], 1);
 }
 
 TEST_F(JobRecordsTest, ARebuiltProjectionEqualsTheLiveOne) {

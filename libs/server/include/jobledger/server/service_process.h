@@ -1,6 +1,6 @@
 // What every service process's main() shares: the flags of its log (Kafka or the embedded one),
 // the tenants' time zone, its topic's partitions and its projections' memory, turned into an
-// open log; and the malloc setting all services run with.
+// open log; and the process settings all services run with.
 #pragma once
 
 #include <memory>
@@ -45,10 +45,13 @@ absl::StatusOr<ServiceProcess> OpenServiceProcess(const ServiceProcessFlags& fla
                                                   absl::string_view service,
                                                   absl::string_view owned_topic);
 
-// Few malloc arenas: glibc gives each allocating thread its own (up to 8 per core), and memory
-// freed in one (list pages, evicted cache blocks) stays there; with 1M jobs that held 100 MiB of
-// free memory, half the RSS. Two arenas keep it at the projection cache plus ~100 MiB at no
-// measured latency cost (docs/performance.md). MALLOC_ARENA_MAX still wins.
-void UseFewMallocArenas();
+// Process-wide settings every service's main() makes first:
+// - Few malloc arenas: glibc gives each allocating thread its own (up to 8 per core), and memory
+//   freed in one (list pages, evicted cache blocks) stays there; with 1M jobs that held 100 MiB of
+//   free memory, half the RSS. Two arenas keep it at the projection cache plus ~100 MiB at no
+//   measured latency cost (docs/performance.md). MALLOC_ARENA_MAX still wins.
+// - No mutex deadlock detection: Debian's abseil is built with it on, and its lock graph costs
+//   every Mutex::Lock (2 – 4% of a loaded service's CPU); the tests keep it.
+void SetUpServiceProcess();
 
 }  // namespace jobledger::server
