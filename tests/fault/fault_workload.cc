@@ -79,6 +79,10 @@ bool Workload::Command(const std::string& what, const std::string& token, Stub& 
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + token);
     context.set_deadline(absl::ToChronoTime(absl::Now() + options_.attempt_deadline));
+    // Waiting for the channel (until the attempt's deadline) keeps it reconnecting to a restarted
+    // service at once; a fail-fast call on a broken channel fails without driving a reconnect,
+    // which left the load idle for seconds after each restart (until gRPC's background poll).
+    context.set_wait_for_ready(true);
     reply->Clear();
     const absl::Time sent = absl::Now();
     const grpc::Status status = (stub.*method)(&context, request, reply);

@@ -48,8 +48,9 @@ struct WorkloadOptions {
   absl::Duration think_time = absl::Milliseconds(50);
   // Each client stops after this many jobs (0: runs until Stop()).
   int max_jobs_per_client = 0;
-  // Each attempt's deadline (not waiting for a channel to a service that is down); UNAVAILABLE
-  // and DEADLINE_EXCEEDED are retried with the same idempotency key until `give_up_after`.
+  // Each attempt's deadline (an attempt waits this long at most for a channel to a service that
+  // is down); UNAVAILABLE and DEADLINE_EXCEEDED are retried with the same idempotency key until
+  // `give_up_after`.
   absl::Duration attempt_deadline = absl::Seconds(2);
   absl::Duration give_up_after = absl::Seconds(150);
   // Further codes retried the same way (a service that cannot write may answer INTERNAL).

@@ -87,9 +87,12 @@ class CommandWriter {
   }
 
   // The current state of `key` (including what was appended but is not projected yet), for
-  // commands that consult another aggregate. Not locked: it may be overtaken at once.
+  // commands that consult another aggregate. Not locked: it may be overtaken at once. UNAVAILABLE
+  // while the projection is still being rebuilt, as for a command: an aggregate it has not
+  // reached yet would look as if it did not exist.
   absl::StatusOr<std::pair<State, Head>> Read(const AggregateKey& key)
       ABSL_LOCKS_EXCLUDED(pending_mu_) {
+    if (!source_->caught_up()) return StillRebuilding();
     std::pair<State, Head> current;
     if (absl::Status loaded = LoadCurrent(key, current.first, current.second); !loaded.ok()) {
       return loaded;
@@ -116,10 +119,7 @@ class CommandWriter {
   // and unlocks. Submit calls on one thread reach each partition in that order.
   absl::StatusOr<std::unique_ptr<Prepared>> Prepare(const AggregateKey& key,
                                                     const CommandMeta& meta, Decide decide) {
-    if (!source_->caught_up()) {
-      return absl::UnavailableError(
-          absl::StrCat("the ", type_, " state is still being rebuilt from the log; retry shortly"));
-    }
+    if (!source_->caught_up()) return StillRebuilding();
     auto prepared = std::unique_ptr<Prepared>(new Prepared(this, key, meta));
     if (absl::Status s = prepared->Decide(decide); !s.ok()) return s;
     return prepared;
@@ -298,6 +298,11 @@ class CommandWriter {
 
   absl::Mutex& LockFor(const AggregateKey& key) {
     return locks_[absl::HashOf(key.tenant, key.id) % kLockStripes];
+  }
+
+  absl::Status StillRebuilding() const {
+    return absl::UnavailableError(
+        absl::StrCat("the ", type_, " state is still being rebuilt from the log; retry shortly"));
   }
 
   absl::Status LoadCurrent(const AggregateKey& key, State& state, Head& head)
