@@ -239,11 +239,20 @@ absl::StatusOr<v1::UtilizationResponse> ReportQueries::Utilization(
   // Held for the whole query: a rebuild may swap the serving store meanwhile.
   const auto store = options_.projection->store();
   const projection::StateReader& state = *store;
-  // The jobs with a visit in the period: their appointments, and the work logged on them.
+  // The jobs with a visit or with work logged in the period: their appointments, and the work
+  // logged on them.
   std::map<std::string, v1::JobViewRow> jobs;
   for (absl::CivilDay day = from; day <= to; ++day) {
     common::v1::LocalDate date;
     LocalDateToProto(day, &date);
+    auto worked_on =
+        AllRows(state, JobViewTable(), "work_day",
+                projection::KeyBuilder().String(caller.tenant).Int64(DateKey(date)).key());
+    if (!worked_on.ok()) return worked_on.status();
+    for (v1::JobViewRow& row : *worked_on) {
+      const std::string id = row.job().job_id();
+      jobs.try_emplace(id, std::move(row));
+    }
     auto visits =
         AllRows(state, BoardTable(), "day",
                 projection::KeyBuilder().String(caller.tenant).Int64(DateKey(date)).key());

@@ -5,7 +5,8 @@
 //               whose window starts that local day: duration_minutes, or the window's length
 //               when no duration is given
 //   worked      closed work entries of the technician (employee id = technician id) dated that
-//               day, across the given jobs
+//               day, across the given jobs (the service gives every job with a visit or with
+//               work logged in the range, so work on a job without a visit that day counts)
 //   available   the day's part of the weekly shift pattern (scheduling's OnShift: weekday
 //               1 = Monday .. 7 = Sunday, a shift past midnight continuing into the next day, DST
 //               through the zone) less time off overlapping it. With no shifts at all scheduling

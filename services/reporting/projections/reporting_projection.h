@@ -26,8 +26,9 @@ class ReportingProjection final : public projection::Projection {
       : topics_(std::move(topics)), zone_(zone) {}
 
   std::string name() const override { return "reporting"; }
-  // 2: jobs' invoice lists (JobInvoicesKey); 3: those lists sorted by id.
-  int32_t version() const override { return 4; }
+  // 2: jobs' invoice lists (JobInvoicesKey); 3: those lists sorted by id; 4: board rows in
+  // covering indexes; 5: jobs indexed by the days work is logged for.
+  int32_t version() const override { return 5; }
   std::vector<std::string> topics() const override {
     return {topics_.job, topics_.scheduling, topics_.billing, topics_.notification};
   }

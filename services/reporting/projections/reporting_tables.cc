@@ -1,6 +1,8 @@
 // Keys and tables of the reporting read model.
 #include "projections/reporting_tables.h"
 
+#include <set>
+
 #include "jobledger/common/money.h"
 #include "jobledger/common/proto_time.h"
 
@@ -54,13 +56,26 @@ const Table<v1::JobViewRow>& JobViewTable() {
   static const auto* table = new Table<v1::JobViewRow>(
       "jobs",
       [](const v1::JobViewRow& row) { return PrimaryKey(row.tenant(), row.job().job_id()); },
-      {Index{"project", [](const v1::JobViewRow& row) {
+      {Index{"project",
+             [](const v1::JobViewRow& row) {
                if (row.job().project_id().empty()) return Keys{};
                return Keys{KeyBuilder()
                                .String(row.tenant())
                                .String(row.job().project_id())
                                .Int64(row.job().number())
                                .key()};
+             }},
+       // The days work is logged for (utilization counts work on jobs without a visit that day).
+       Index{"work_day", [](const v1::JobViewRow& row) {
+               std::set<int64_t> days;
+               for (const job::v1::WorkEntry& entry : row.job().work_log()) {
+                 days.insert(DateKey(entry.date()));
+               }
+               Keys keys;
+               for (int64_t day : days) {
+                 keys.push_back(KeyBuilder().String(row.tenant()).Int64(day).key());
+               }
+               return keys;
              }}});
   return *table;
 }

@@ -548,6 +548,10 @@ TEST_F(ReportingRecordsTest, ProjectReportAndUtilizationAddUpByHand) {
   // Tomorrow 10:00–12:00 with Tom, and 90 minutes logged that day.
   ScheduleAndWait(pipes, At(day, 10), 2, {"tom"});
   LogWork(pipes, "tom", day, 90);
+  // And 45 minutes the day after on a job outside the project that has no visit at all.
+  const std::string gate =
+      NewJob("Gate repair", "", {{LINE_ITEM_KIND_SERVICE, "Repair", 1'000, 150'00}});
+  LogWork(gate, "tom", day + 1, 45);
   ChangeStatus(fence, job::v1::JOB_STATUS_CANCELLED, "customer withdrew");
 
   // The pump: invoiced $2,500.00, a $200.00 credit note, $1,000.00 paid.
@@ -603,7 +607,7 @@ TEST_F(ReportingRecordsTest, ProjectReportAndUtilizationAddUpByHand) {
   EXPECT_EQ(report.open_items(), 1);
 
   // Two days: the visit's (120 scheduled, 90 worked, 480 available: 90 × 100 / 480 = 18.75,
-  // floored) and the next (nothing but the shift).
+  // floored) and the next (nothing scheduled; 45 minutes worked without a visit: 9%).
   v1::UtilizationRequest utilization_request;
   *utilization_request.mutable_from() = Date(day);
   *utilization_request.mutable_to() = Date(day + 1);
@@ -622,9 +626,9 @@ TEST_F(ReportingRecordsTest, ProjectReportAndUtilizationAddUpByHand) {
   const v1::UtilizationDay& second = utilization.days(1);
   EXPECT_EQ(second.date().day(), Date(day + 1).day());
   EXPECT_EQ(second.scheduled_minutes(), 0);
-  EXPECT_EQ(second.worked_minutes(), 0);
+  EXPECT_EQ(second.worked_minutes(), 45);
   EXPECT_EQ(second.available_minutes(), 480);
-  EXPECT_EQ(second.utilization_percent(), 0);
+  EXPECT_EQ(second.utilization_percent(), 9);
   // Naming nobody: every active technician, Tom being the only one.
   utilization_request.clear_technician_ids();
   v1::UtilizationResponse everyone;
