@@ -214,8 +214,10 @@ absl::Status System::BrokerUp() {
 absl::Status System::VerifyProjections() const {
   std::string failures;
   for (const std::string& service : ServiceNames()) {
-    const cli::testing::JlRun verify = cli::testing::RunJl(
-        {"projections", "verify", service, "--data-dir", absl::StrCat(data_dir_, "/", service)});
+    std::vector<std::string> args = {"projections", "verify", service, "--data-dir",
+                                     absl::StrCat(data_dir_, "/", service)};
+    if (backend_ == Backend::kKafka) args.insert(args.end(), {"--kafka", bootstrap_});
+    const cli::testing::JlRun verify = cli::testing::RunJl(args);
     if (verify.exit_code != 0) {
       absl::StrAppend(&failures, service, " (exit ", verify.exit_code, "):\n", verify.out, "\n");
     }

@@ -85,8 +85,9 @@ class System {
   // what it stores, as a broker outage would (`jl devbroker`'s SIGUSR1 and SIGUSR2).
   absl::Status BrokerDown();
   absl::Status BrokerUp();
-  // Embedded log, system down: `jl projections verify` of every service, which rebuilds each
-  // projection from the log on disk and compares it with the store. Fails with jl's output.
+  // System down: `jl projections verify` of every service, which rebuilds each projection from
+  // the log (on disk, or the dev broker's topics: the broker keeps running) and compares it with
+  // the store. Fails with jl's output.
   absl::Status VerifyProjections() const;
   absl::StatusOr<std::vector<StartedProcess>> Processes() const;
 

@@ -9,7 +9,6 @@
 #include <signal.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -24,12 +23,10 @@
 #include "absl/time/time.h"
 #include "e2e_system.h"
 #include "fault_workload.h"
-#include "jl_run.h"
 #include "jobledger/testing/python_peer.h"
 #include "jobledger/testing/small_filesystem.h"
 #include "jobledger/testing/temp_dir.h"
 #include "jobledger/testing/wait.h"
-#include "nlohmann/json.hpp"
 
 namespace jobledger::fault {
 namespace {
@@ -62,47 +59,13 @@ void ExpectNothingLostOrRepeated(Workload& load, bool emails) {
   }
 }
 
-// The Kafka bootstrap servers `jl up` was given, from <data-dir>/run/system.json (which `jl down`
-// removes), or "" when there is none.
-std::string Bootstrap(const System& system) {
-  std::ifstream in(system.data_dir() + "/run/system.json");
-  const nlohmann::json state = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!state.is_object()) return "";
-  const std::string backend = state.value("backend", "");
-  return backend == "embedded" ? "" : backend;
-}
-
-// On Kafka, `jl projections verify` of every service, reading the dev broker's topics (the broker
-// keeps running while the system is down). System::VerifyProjections does the same on the
-// embedded log, which it finds beside each service's data dir.
-absl::Status VerifyProjectionsOnKafka(const System& system, const std::string& bootstrap) {
-  std::string failures;
-  for (const std::string& service : e2e::ServiceNames()) {
-    const cli::testing::JlRun verify =
-        cli::testing::RunJl({"projections", "verify", service, "--data-dir",
-                             absl::StrCat(system.data_dir(), "/", service), "--kafka", bootstrap});
-    if (verify.exit_code != 0) {
-      absl::StrAppend(&failures, service, " (exit ", verify.exit_code, "):\n", verify.out, "\n");
-    }
-  }
-  if (!failures.empty()) return absl::DataLossError(failures);
-  return absl::OkStatus();
-}
-
 // The system stopped, then every projection compared with a clean rebuild from the log: `jl
 // projections verify` rebuilds each into a scratch store up to the offsets the live store applied
 // and compares checksums.
 void ExpectProjectionsEqualARebuild(System& system) {
-  std::string bootstrap;
-  if (system.backend() == Backend::kKafka) {
-    bootstrap = Bootstrap(system);
-    ASSERT_FALSE(bootstrap.empty()) << "no Kafka bootstrap in run/system.json";
-  }
   const absl::Status down = system.Down();
   ASSERT_TRUE(down.ok()) << down;
-  const absl::Status verified = system.backend() == Backend::kKafka
-                                    ? VerifyProjectionsOnKafka(system, bootstrap)
-                                    : system.VerifyProjections();
+  const absl::Status verified = system.VerifyProjections();
   EXPECT_TRUE(verified.ok()) << verified;
 }
 
