@@ -158,6 +158,15 @@ absl::Status SeedCrews(DemoClient& client, Roster& roster) {
                     &scheduling::v1::TechnicianService::Stub::CreateCrew, request);
     if (!reply.ok()) return reply.status();
     roster.crew_ids[crew.key] = reply->crew().crew_id();
+    // The job service learns who is on a crew from scheduling's events, on the crew's partition:
+    // a member acting on a job of the crew right after booking would otherwise not see it yet.
+    job::v1::ListJobsRequest known;
+    *known.mutable_min_position() = reply->result().position();
+    known.set_page_size(1);
+    auto listed =
+        client.Call(absl::StrCat("wait for the job service to know crew ", crew.name), Manager(),
+                    client.jobs(), &job::v1::JobService::Stub::ListJobs, known);
+    if (!listed.ok()) return listed.status();
   }
   return absl::OkStatus();
 }
