@@ -114,5 +114,22 @@ TEST_F(JlUpTest, RunsTheWholeSystemWithTheDemoAndKeepsItsDataAcrossRestarts) {
             job_count);
 }
 
+// A port of this system taken by another process is refused up front: the other process would
+// answer the readiness probes in place of ours, and the demo would be seeded into it.
+TEST_F(JlUpTest, RefusesPortsAnotherProcessListensOn) {
+  const JlRun up = Jl({"up", "--no-demo", "--port-offset", absl::StrCat(PortOffset()),
+                       "--ready-timeout-seconds", "600"});
+  ASSERT_EQ(up.exit_code, 0) << up.out;
+  jobledger::testing::TempDir other;
+  const std::string other_dir = other.path() + "/data";
+  const JlRun second = testing::RunShell(absl::StrCat("\"$JL\" up --no-demo --data-dir ",
+                                                      testing::ShellQuote(other_dir),
+                                                      " --port-offset ", PortOffset(), " 2>&1"));
+  RunJl({"down", "--data-dir", other_dir});
+  EXPECT_NE(second.exit_code, 0) << second.out;
+  EXPECT_THAT(second.out, HasSubstr("is in use by another process")) << second.out;
+  EXPECT_EQ(Jl({"status"}).exit_code, 0);  // the first system runs on, untouched
+}
+
 }  // namespace
 }  // namespace jobledger::cli

@@ -96,12 +96,22 @@ std::vector<std::string> ServiceArgs(const ServiceSpec& service, const std::stri
 }
 
 // Starts `name` unless the state says it is already running; records it in the state file.
+// Starts `wanted` unless this system already runs it. Its `ports` must be free: another process
+// listening there would answer the readiness probes in its place (and our process, unable to
+// listen, would exit).
 absl::Status EnsureRunning(SystemState& state, const SystemLayout& layout, RunningProcess wanted,
-                           const std::vector<std::string>& argv) {
+                           const std::vector<std::string>& argv, const std::vector<int>& ports) {
   if (const RunningProcess* running = state.Find(wanted.name);
       running != nullptr && IsRunning(running->process)) {
     std::cout << "  " << wanted.name << ": already running (pid " << running->process.pid << ")\n";
     return absl::OkStatus();
+  }
+  for (int port : ports) {
+    if (PortAccepts(port)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "port ", port, " (", wanted.name, ") is in use by another process: stop it, or run ",
+          "this system on other ports with --port-offset"));
+    }
   }
   wanted.output_file = absl::StrCat(layout.logs_dir(), "/", wanted.name, ".log");
   absl::StatusOr<ProcessRef> started = StartDetached(argv, wanted.output_file);
@@ -146,7 +156,9 @@ absl::Status StartProviders(SystemState& state, const SystemLayout& layout, cons
                                            absl::StrCat(scripts, "/", provider.script),
                                            absl::StrCat("--port=", provider.port),
                                            "--record-dir=" + layout.outbox_dir(provider.channel)};
-    if (absl::Status s = EnsureRunning(state, layout, process, argv); !s.ok()) return s;
+    if (absl::Status s = EnsureRunning(state, layout, process, argv, {provider.port}); !s.ok()) {
+      return s;
+    }
     *provider.url = absl::StrFormat(provider.url_format.c_str(), provider.port);
   }
   // The notification service tolerates providers that are not up yet (it retries), but a
@@ -272,7 +284,10 @@ int RunUp(const UpFlags& flags) {
                            .output_file = ""};
     const std::vector<std::string> argv =
         ServiceArgs(service, binary, flags, layout, smtp_url, sms_endpoint);
-    if (absl::Status s = EnsureRunning(*state, layout, process, argv); !s.ok()) {
+    if (absl::Status s = EnsureRunning(
+            *state, layout, process, argv,
+            {service.grpc_port + flags.port_offset, service.metrics_port + flags.port_offset});
+        !s.ok()) {
       return Fail(s.message());
     }
   }
