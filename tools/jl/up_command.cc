@@ -95,10 +95,9 @@ std::vector<std::string> ServiceArgs(const ServiceSpec& service, const std::stri
   return args;
 }
 
-// Starts `name` unless the state says it is already running; records it in the state file.
-// Starts `wanted` unless this system already runs it. Its `ports` must be free: another process
-// listening there would answer the readiness probes in its place (and our process, unable to
-// listen, would exit).
+// Starts `wanted` unless the state says it is already running, and records it in the state file.
+// Its `ports` must be free: another process listening there would answer the readiness probes in
+// its place (and ours, unable to listen, would exit).
 absl::Status EnsureRunning(SystemState& state, const SystemLayout& layout, RunningProcess wanted,
                            const std::vector<std::string>& argv, const std::vector<int>& ports) {
   if (const RunningProcess* running = state.Find(wanted.name);

@@ -327,10 +327,10 @@ absl::StatusOr<v1::JobListRow> BuildListRow(const projection::StateReader& state
   return row;
 }
 
-// Whether a job keeps its place in every list it is in: entries are ordered by number and
-// scheduled start, and end with the job id.
+// Whether a job keeps its place in every list it is in: its entries are ordered by number and
+// scheduled start (then the job id, which never changes).
 bool SameListPlace(const v1::JobSummary& before, const v1::JobSummary& after) {
-  return before.number() == after.number() && before.job_id() == after.job_id() &&
+  return before.number() == after.number() &&
          before.has_scheduled_start() == after.has_scheduled_start() &&
          before.scheduled_start().seconds() == after.scheduled_start().seconds() &&
          before.scheduled_start().nanos() == after.scheduled_start().nanos();
